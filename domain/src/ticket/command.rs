@@ -1,0 +1,56 @@
+//! What agents, customers and system components ask of a ticket.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::event::{Attachment, Customer, MessageSource};
+use super::{Channel, Priority, Status};
+use crate::values::{Body, CustomerEmail, CustomerName, InquiryNumber, NoteBody, OrderNumber, Subject};
+
+/// Opening a ticket. The number is allocated by the caller beforehand, because
+/// allocation needs storage and the aggregate does no I/O.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenTicket {
+    pub ticket_id: Uuid,
+    pub inquiry_number: InquiryNumber,
+    pub channel: Channel,
+    pub category_id: i64,
+    pub customer: Customer,
+    pub order_number: Option<OrderNumber>,
+    pub subject: Subject,
+    pub body: Body,
+    pub priority: Priority,
+    /// Phone inquiries may start further along, for calls answered on the spot.
+    pub status: Status,
+    pub assignee: Option<i64>,
+    pub received_at: OffsetDateTime,
+}
+
+/// A message from the customer, typed in by hand or ingested from mail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerMessage {
+    pub message_id: Uuid,
+    pub source: MessageSource,
+    pub from: Option<CustomerEmail>,
+    pub from_name: Option<CustomerName>,
+    pub subject: Option<Subject>,
+    pub body: Body,
+    pub mail_message_id: Option<String>,
+    pub attachments: Vec<Attachment>,
+    pub received_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TicketCommand {
+    Open(Box<OpenTicket>),
+    ChangeStatus { to: Status },
+    ChangePriority { to: Priority },
+    Assign { to: i64 },
+    Unassign,
+    AddInternalNote { note_id: Uuid, body: NoteBody },
+    QueueReply { reply_id: Uuid, subject: Subject, body: Body },
+    RecordDelivery { reply_id: Uuid, provider_message_id: String },
+    RecordDeliveryFailure { reply_id: Uuid, reason: String, attempt: u32, permanent: bool },
+    ReceiveCustomerMessage(Box<CustomerMessage>),
+    RecordAcknowledgement { provider_message_id: String },
+}
