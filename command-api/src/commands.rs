@@ -1,0 +1,214 @@
+//! Executing Ticket commands: load, decide, append.
+//!
+//! The aggregate decides; this service supplies what it cannot do itself:
+//! loading the stream, checking the version the caller saw, allocating the
+//! inquiry number, and appending with the idempotency key in one transaction.
+
+use cqrs_es::Aggregate;
+use cqrs_es::event_sink::EventSink;
+use domain::metadata::CommandContext;
+use domain::ticket::OpenTicket;
+use domain::values::InquiryNumber;
+use domain::{Ticket, TicketCommand, TicketError, TicketEvent};
+use serde_json::json;
+use tracing::instrument;
+use uuid::Uuid;
+
+use crate::codec::{self, DecodeError};
+use crate::event_store::{Append, AppendError, Claim, EventStore, IdempotencyRecord, ReadError};
+
+/// The claim kind that makes inquiry numbers unique and findable.
+pub const INQUIRY_NUMBER_CLAIM: &str = "inquiry_number";
+
+/// How often a command without an expected version is retried on a race.
+const RETRIES_WITHOUT_EXPECTATION: usize = 5;
+
+/// The Idempotency-Key of a request and the fingerprint of its body.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    pub scope: String,
+    pub key: String,
+    pub request_hash: String,
+}
+
+/// A command's result: the ticket's new version and the last position written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub ticket_id: Uuid,
+    pub inquiry_number: InquiryNumber,
+    pub version: i64,
+    /// `None` when the command changed nothing (a repeated click).
+    pub position: Option<i64>,
+    pub events: Vec<TicketEvent>,
+}
+
+impl Outcome {
+    pub fn to_json(&self) -> serde_json::Value {
+        json!({
+            "ticket_id": self.ticket_id,
+            "inquiry_number": self.inquiry_number.to_string(),
+            "version": self.version,
+            "position": self.position,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("ticket not found")]
+    NotFound,
+    #[error("the ticket has changed: now at version {current_version}")]
+    Conflict { current_version: i64 },
+    #[error(transparent)]
+    Rejected(#[from] TicketError),
+    #[error("the idempotency key was used concurrently")]
+    IdempotencyRace,
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Append(AppendError),
+    #[error("event serialization failed: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+impl From<AppendError> for CommandError {
+    fn from(error: AppendError) -> Self {
+        match error {
+            AppendError::IdempotencyKeyTaken => CommandError::IdempotencyRace,
+            other => CommandError::Append(other),
+        }
+    }
+}
+
+/// A ticket as loaded: its state and its version (event count).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub ticket: Ticket,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct TicketService {
+    store: EventStore,
+}
+
+impl TicketService {
+    pub fn new(store: EventStore) -> Self {
+        Self { store }
+    }
+
+    pub fn store(&self) -> &EventStore {
+        &self.store
+    }
+
+    /// Folds a ticket's stream into its current state.
+    #[instrument(skip(self))]
+    pub async fn load(&self, ticket_id: Uuid) -> Result<Loaded, CommandError> {
+        let stored = self.store.read_stream(Ticket::TYPE, &ticket_id.to_string()).await?;
+        let mut ticket = Ticket::default();
+        for row in &stored {
+            let (event, _) = codec::decode(row)?;
+            ticket.apply(event);
+        }
+        let version = stored.last().map_or(0, |row| row.sequence);
+        Ok(Loaded { ticket, version })
+    }
+
+    /// The ticket an inquiry number belongs to.
+    #[instrument(skip(self))]
+    pub async fn find_by_number(&self, number: &InquiryNumber) -> Result<Option<Uuid>, sqlx::Error> {
+        let id = self.store.find_claim(INQUIRY_NUMBER_CLAIM, &number.to_string()).await?;
+        Ok(id.and_then(|id| Uuid::parse_str(&id).ok()))
+    }
+
+    /// Opens a ticket, claiming its inquiry number in the same transaction.
+    #[instrument(skip_all, fields(channel = open.channel.as_str()))]
+    pub async fn open(&self, open: OpenTicket, ctx: &CommandContext, idempotency: Option<IdempotencyKey>) -> Result<Outcome, CommandError> {
+        let claim = Claim { kind: INQUIRY_NUMBER_CLAIM, value: open.inquiry_number.to_string() };
+        let ticket_id = open.ticket_id;
+        self.decide_and_append(ticket_id, Loaded { ticket: Ticket::default(), version: 0 }, TicketCommand::Open(Box::new(open)), ctx, vec![claim], idempotency)
+            .await
+    }
+
+    /// Runs a command against an existing ticket.
+    ///
+    /// With `expected_version`, a ticket that has moved on is a conflict the
+    /// caller must see. Without it (system reactors), a lost race is retried
+    /// against the fresh state, since the rules are re-checked each time.
+    #[instrument(skip(self, command, ctx, idempotency))]
+    pub async fn execute(
+        &self,
+        ticket_id: Uuid,
+        expected_version: Option<i64>,
+        command: TicketCommand,
+        ctx: &CommandContext,
+        idempotency: Option<IdempotencyKey>,
+    ) -> Result<Outcome, CommandError> {
+        let mut attempts = 0;
+        loop {
+            let loaded = self.load(ticket_id).await?;
+            if !loaded.ticket.is_opened() {
+                return Err(CommandError::NotFound);
+            }
+            if let Some(expected) = expected_version
+                && expected != loaded.version
+            {
+                return Err(CommandError::Conflict { current_version: loaded.version });
+            }
+            match self.decide_and_append(ticket_id, loaded, command.clone(), ctx, Vec::new(), idempotency.clone()).await {
+                Err(CommandError::Conflict { .. }) if expected_version.is_none() && attempts < RETRIES_WITHOUT_EXPECTATION => {
+                    attempts += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn decide_and_append(
+        &self,
+        ticket_id: Uuid,
+        loaded: Loaded,
+        command: TicketCommand,
+        ctx: &CommandContext,
+        claims: Vec<Claim>,
+        idempotency: Option<IdempotencyKey>,
+    ) -> Result<Outcome, CommandError> {
+        let Loaded { mut ticket, version } = loaded;
+        let sink = EventSink::default();
+        ticket.handle(command, &(), &sink).await?;
+        let events = sink.collect().await;
+        let inquiry_number = ticket.inquiry_number().ok_or(CommandError::NotFound)?;
+        let mut outcome = Outcome { ticket_id, inquiry_number, version, position: None, events };
+        if outcome.events.is_empty() {
+            return Ok(outcome);
+        }
+        let rows = outcome
+            .events
+            .iter()
+            .map(|event| codec::encode(event, &ctx.metadata()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let id = ticket_id.to_string();
+        let idempotency = idempotency.map(|key| IdempotencyRecord {
+            scope: key.scope,
+            key: key.key,
+            request_hash: key.request_hash,
+            response: outcome.to_json(),
+        });
+        let committed = match self
+            .store
+            .append(Append { aggregate_type: Ticket::TYPE, aggregate_id: &id, expected_version: version, events: rows, claims, idempotency })
+            .await
+        {
+            Err(AppendError::Conflict) => {
+                let current_version = self.load(ticket_id).await.map(|l| l.version).unwrap_or(version);
+                return Err(CommandError::Conflict { current_version });
+            }
+            other => other?,
+        };
+        outcome.version = committed.version;
+        outcome.position = Some(committed.last_position);
+        Ok(outcome)
+    }
+}

@@ -1,0 +1,19 @@
+//! The write side of Madoguchi.
+//!
+//! Layout:
+//! - [`db`]: the MariaDB/SQLite pool and migrations.
+//! - [`event_store`]: the append-only store with gapless global positions.
+//! - [`codec`]: Ticket events to stored rows and back.
+//! - [`commands`]: load, decide, append, for every Ticket command.
+//! - [`numbers`], [`categories`], [`employees`], [`idempotency`]: the small
+//!   tables commands rely on.
+//! - [`http`]: the axum routes of the command API, one file per action.
+
+pub mod categories;
+pub mod codec;
+pub mod commands;
+pub mod db;
+pub mod employees;
+pub mod event_store;
+pub mod idempotency;
+pub mod numbers;
