@@ -17,3 +17,6 @@ pub mod employees;
 pub mod event_store;
 pub mod idempotency;
 pub mod numbers;
+
+#[cfg(feature = "testing")]
+pub mod testing;

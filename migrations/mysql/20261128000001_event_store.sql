@@ -9,7 +9,7 @@
 CREATE TABLE event_log_head (
     id TINYINT NOT NULL PRIMARY KEY,
     last_position BIGINT NOT NULL
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 INSERT INTO event_log_head (id, last_position) VALUES (1, 0);
 
@@ -27,7 +27,7 @@ CREATE TABLE events (
     recorded_at BIGINT NOT NULL,
     UNIQUE KEY events_stream (aggregate_type, aggregate_id, sequence),
     UNIQUE KEY events_event_id (event_id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- Append-only, even for a user that holds UPDATE or DELETE by mistake. In
 -- production the application user also lacks those grants on this table.
@@ -45,7 +45,7 @@ CREATE TABLE idempotency_keys (
     response LONGTEXT NOT NULL CHECK (JSON_VALID(response)),
     created_at BIGINT NOT NULL,
     PRIMARY KEY (scope, idempotency_key)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- Values that must be unique across streams (an inquiry number, an inbound
 -- mail's Message-ID), claimed in the same transaction as the events.
@@ -56,10 +56,10 @@ CREATE TABLE stream_claims (
     aggregate_id VARCHAR(64) NOT NULL,
     claimed_at BIGINT NOT NULL,
     PRIMARY KEY (claim_kind, claim_value)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 -- The per-day sequence of inquiry numbers (JST day, YYYYMMDD).
 CREATE TABLE inquiry_sequences (
     day CHAR(8) NOT NULL PRIMARY KEY,
     last_sequence BIGINT NOT NULL
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -43,4 +43,4 @@ CREATE TABLE api_tokens (
     created_at BIGINT NOT NULL,
     revoked_at BIGINT NULL,
     CONSTRAINT api_tokens_employee FOREIGN KEY (employee_id) REFERENCES employees (id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
