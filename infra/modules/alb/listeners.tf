@@ -1,0 +1,44 @@
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type = "redirect"
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+# Everything that is not a write goes to read-api (GET, HEAD, OPTIONS).
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 443
+  protocol          = "HTTPS"
+  ssl_policy        = var.ssl_policy
+  certificate_arn   = aws_acm_certificate_validation.this.certificate_arn
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this["read-api"].arn
+  }
+}
+
+resource "aws_lb_listener_rule" "writes" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 10
+
+  condition {
+    http_request_method {
+      values = ["POST", "PUT", "PATCH", "DELETE"]
+    }
+  }
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this["command-api"].arn
+  }
+}
