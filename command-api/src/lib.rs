@@ -15,7 +15,9 @@ pub mod commands;
 pub mod db;
 pub mod employees;
 pub mod event_store;
+pub mod http;
 pub mod idempotency;
+pub mod intake;
 pub mod numbers;
 
 #[cfg(feature = "testing")]

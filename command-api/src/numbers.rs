@@ -12,7 +12,7 @@ use crate::db::Db;
 /// statement and not for the whole append. A failed append after allocation
 /// leaves a gap in the day's numbers; numbers are unique, not dense.
 #[instrument(skip(db))]
-pub async fn allocate(db: &Db, received_at: OffsetDateTime) -> anyhow::Result<InquiryNumber> {
+pub async fn allocate(db: &Db, received_at: OffsetDateTime) -> Result<InquiryNumber, sqlx::Error> {
     let date = InquiryNumber::day_of(received_at);
     let day = InquiryNumber::day_key(date);
     let sequence: i64 = match db {
@@ -24,7 +24,7 @@ pub async fn allocate(db: &Db, received_at: OffsetDateTime) -> anyhow::Result<In
             .bind(&day)
             .execute(pool)
             .await?;
-            i64::try_from(result.last_insert_id())?
+            i64::try_from(result.last_insert_id()).map_err(|e| sqlx::Error::Decode(Box::new(e)))?
         }
         Db::Sqlite(pool) => {
             sqlx::query_scalar(
@@ -36,5 +36,6 @@ pub async fn allocate(db: &Db, received_at: OffsetDateTime) -> anyhow::Result<In
             .await?
         }
     };
-    Ok(InquiryNumber::new(date, u32::try_from(sequence)?)?)
+    let sequence = u32::try_from(sequence).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    InquiryNumber::new(date, sequence).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

@@ -1,0 +1,76 @@
+//! The command API's routes. One file per action; each module exports `router()`.
+
+pub mod error;
+pub mod extract;
+pub mod fields;
+pub mod health;
+mod inquiries;
+pub mod openapi;
+pub mod respond;
+mod tickets;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
+
+use crate::commands::TicketService;
+use crate::db::Db;
+
+/// JSON commands are small; 64 KiB leaves room for a long Japanese reply.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// Shared by every handler of the write side.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub tickets: TicketService,
+}
+
+impl AppState {
+    pub fn new(db: Db, tickets: TicketService) -> Self {
+        Self { db, tickets }
+    }
+}
+
+/// Every command route, under `/api/v1`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(inquiries::router())
+        .merge(tickets::router())
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+}
+
+/// The layers every role's HTTP server wears: request ids (generated when
+/// absent, echoed back), a trace span per request, and a deadline.
+pub fn with_standard_layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    use std::time::Duration;
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::timeout::TimeoutLayer;
+    use tower_http::trace::TraceLayer;
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+        // The matched route template, never the raw path: paths can carry
+        // inquiry numbers, and span names must stay low-cardinality.
+        let route = request.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+        let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        tracing::info_span!("http.request", http.method = %request.method(), http.route = %route, request_id = %request_id, http.status_code = tracing::field::Empty)
+    })
+    .on_response(|response: &axum::http::Response<_>, latency: Duration, span: &tracing::Span| {
+        span.record("http.status_code", response.status().as_u16());
+        tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "request finished");
+    });
+    router
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Health and command routes with the standard layers: the command-api role.
+pub fn app(state: AppState) -> Router {
+    with_standard_layers(Router::new().merge(health::router()).merge(router()).with_state(state))
+}
+
+/// The id set by the request-id layer, recorded in event metadata.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+}

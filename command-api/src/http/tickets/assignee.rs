@@ -1,0 +1,65 @@
+//! `POST /api/v1/tickets/{number}/assignee`: assign to a teammate or oneself, or unassign.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use domain::TicketCommand;
+use serde_json::Value;
+
+use crate::employees;
+
+use super::{TicketRequest, execute};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
+use crate::http::fields::{Fields, present};
+
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{number}/assignee", tag = "tickets",
+    params(
+        ("number" = String, Path, description = "Inquiry number, e.g. INQ-20261128-0001"),
+        ("If-Match" = i64, Header, description = "The ticket version the agent saw"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
+    ),
+    request_body(content = serde_json::Value, description = "{\"assignee_id\": 3 | \"me\" | null}"),
+    responses(
+        (status = 200, description = "Applied: `{ticket_id, inquiry_number, version, position}`"),
+        (status = 401, description = "No valid credentials"),
+        (status = 404, description = "No such ticket"),
+        (status = 409, description = "The ticket changed since: `{current_version}`"),
+        (status = 422, description = "Invalid value or a rule refused it, in Japanese"),
+        (status = 428, description = "If-Match missing"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn assign(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path(number): Path<String>,
+    expected: IfMatch,
+    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
+    headers: HeaderMap,
+    body: JsonObject,
+) -> Result<Response, ApiError> {
+    let mut fields = Fields::new(&body.fields);
+    let command = match body.fields.get("assignee_id") {
+        None => {
+            fields.error("assignee_id", "担当者を選択してください。");
+            None
+        }
+        Some(Value::Null) => Some(TicketCommand::Unassign),
+        Some(Value::String(me)) if me == "me" => Some(TicketCommand::Assign { to: agent.0.id }),
+        Some(Value::String(empty)) if empty.is_empty() => Some(TicketCommand::Unassign),
+        Some(_) => match fields.id("assignee_id") {
+            Some(id) if employees::find(&state.db, id).await?.is_some_and(|e| e.active) => Some(TicketCommand::Assign { to: id }),
+            Some(_) => {
+                fields.error("assignee_id", "選択された担当者は存在しないか、無効になっています。");
+                None
+            }
+            None => None,
+        },
+    };
+    fields.finish()?;
+    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "assignee" };
+    execute(&state, request, present(command)?).await
+}

@@ -1,0 +1,48 @@
+//! `POST /api/v1/tickets/{number}/notes`: add an internal note (社内メモ), never sent to the customer.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use domain::TicketCommand;
+use domain::values::NoteBody;
+use uuid::Uuid;
+
+use super::{TicketRequest, execute};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
+use crate::http::fields::{Fields, present};
+
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{number}/notes", tag = "tickets",
+    params(
+        ("number" = String, Path, description = "Inquiry number, e.g. INQ-20261128-0001"),
+        ("If-Match" = i64, Header, description = "The ticket version the agent saw"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
+    ),
+    request_body(content = serde_json::Value, description = "{\"body\": \"…\"}"),
+    responses(
+        (status = 200, description = "Applied: `{ticket_id, inquiry_number, version, position}`"),
+        (status = 401, description = "No valid credentials"),
+        (status = 404, description = "No such ticket"),
+        (status = 409, description = "The ticket changed since: `{current_version}`"),
+        (status = 422, description = "Invalid value or a rule refused it, in Japanese"),
+        (status = 428, description = "If-Match missing"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn add_note(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path(number): Path<String>,
+    expected: IfMatch,
+    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
+    headers: HeaderMap,
+    body: JsonObject,
+) -> Result<Response, ApiError> {
+    let mut fields = Fields::new(&body.fields);
+    let note = fields.parse("body", NoteBody::parse);
+    fields.finish()?;
+    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "notes" };
+    execute(&state, request, TicketCommand::AddInternalNote { note_id: Uuid::now_v7(), body: present(note)? }).await
+}

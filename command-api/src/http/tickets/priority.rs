@@ -1,0 +1,46 @@
+//! `POST /api/v1/tickets/{number}/priority`: set 低/中/高/緊急.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use domain::{Priority, TicketCommand};
+
+use super::{TicketRequest, execute};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
+use crate::http::fields::{Fields, present};
+
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{number}/priority", tag = "tickets",
+    params(
+        ("number" = String, Path, description = "Inquiry number, e.g. INQ-20261128-0001"),
+        ("If-Match" = i64, Header, description = "The ticket version the agent saw"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
+    ),
+    request_body(content = serde_json::Value, description = "{\"priority\": \"low|medium|high|urgent\"}"),
+    responses(
+        (status = 200, description = "Applied: `{ticket_id, inquiry_number, version, position}`"),
+        (status = 401, description = "No valid credentials"),
+        (status = 404, description = "No such ticket"),
+        (status = 409, description = "The ticket changed since: `{current_version}`"),
+        (status = 422, description = "Invalid value or a rule refused it, in Japanese"),
+        (status = 428, description = "If-Match missing"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_priority(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path(number): Path<String>,
+    expected: IfMatch,
+    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
+    headers: HeaderMap,
+    body: JsonObject,
+) -> Result<Response, ApiError> {
+    let mut fields = Fields::new(&body.fields);
+    let to = fields.choice::<Priority>("priority");
+    fields.finish()?;
+    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "priority" };
+    execute(&state, request, TicketCommand::ChangePriority { to: present(to)? }).await
+}

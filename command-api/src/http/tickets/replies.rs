@@ -1,0 +1,52 @@
+//! `POST /api/v1/tickets/{number}/replies`: queue an email reply; the mailer sends it.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use domain::TicketCommand;
+use domain::values::{Body, Subject};
+use uuid::Uuid;
+
+use super::{TicketRequest, execute};
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
+use crate::http::fields::{Fields, present};
+
+#[utoipa::path(
+    post, path = "/api/v1/tickets/{number}/replies", tag = "tickets",
+    params(
+        ("number" = String, Path, description = "Inquiry number, e.g. INQ-20261128-0001"),
+        ("If-Match" = i64, Header, description = "The ticket version the agent saw"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
+    ),
+    request_body(content = serde_json::Value, description = "{\"subject\": \"optional, defaults to 【ご回答】INQ-…\", \"body\": \"…\"}"),
+    responses(
+        (status = 200, description = "Applied: `{ticket_id, inquiry_number, version, position}`"),
+        (status = 401, description = "No valid credentials"),
+        (status = 404, description = "No such ticket"),
+        (status = 409, description = "The ticket changed since: `{current_version}`"),
+        (status = 422, description = "Invalid value or a rule refused it, in Japanese"),
+        (status = 428, description = "If-Match missing"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn queue_reply(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path(number): Path<String>,
+    expected: IfMatch,
+    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
+    headers: HeaderMap,
+    body: JsonObject,
+) -> Result<Response, ApiError> {
+    let mut fields = Fields::new(&body.fields);
+    let subject = match fields.text("subject").map(str::trim) {
+        None | Some("") => Subject::parse(&format!("【ご回答】{number}")).ok(),
+        Some(_) => fields.parse("subject", Subject::parse),
+    };
+    let reply = fields.parse("body", Body::parse);
+    fields.finish()?;
+    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "replies" };
+    execute(&state, request, TicketCommand::QueueReply { reply_id: Uuid::now_v7(), subject: present(subject)?, body: present(reply)? }).await
+}

@@ -1,0 +1,13 @@
+//! Inquiry categories.
+
+mod list;
+
+use axum::Router;
+use axum::routing::get;
+use command_api::http::AppState;
+
+pub use list::__path_list;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/categories", get(list::list))
+}

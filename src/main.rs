@@ -1,0 +1,112 @@
+//! `madoguchi`: the composition root. Parses the command line, loads the
+//! configuration, and starts the roles; the crates hold all the behaviour.
+
+mod demo;
+mod logging;
+mod serve;
+mod settings;
+mod users;
+
+use clap::{Parser, Subcommand};
+use command_api::employees::Role;
+
+use crate::settings::Settings;
+
+#[derive(Parser)]
+#[command(name = "madoguchi", version, about = "LifestyleMart お問い合わせ窓口 (Madoguchi)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Everything in one process on one port (the default).
+    Serve {
+        /// Seed sample employees and tickets, and print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Only the command API (POST routes), as its ECS service runs it.
+    CommandApi,
+    /// Only the read API and console pages (GET routes).
+    ReadApi,
+    /// Only the projection workers, with health endpoints.
+    Projections,
+    /// Applies the database migrations, then exits.
+    Migrate,
+    /// Manages employees.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manages API tokens for integrations.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Exits 0 when the local server answers /healthz (for container health checks).
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Creates an employee. The password is prompted for, or read from stdin.
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issues an API token for an employee and prints it once.
+    Create {
+        #[arg(long)]
+        login: String,
+        #[arg(long, default_value = "integration")]
+        label: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse().map_err(|e| format!("{e}"))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    if let Command::Healthcheck { url } = &command {
+        return serve::healthcheck(url).await;
+    }
+    let settings = Settings::load()?;
+    logging::init(settings.log_format);
+    tracing::info!(settings = ?settings, "starting");
+    match command {
+        Command::Serve { demo } => serve::run(&settings, serve::Role::All, demo).await,
+        Command::CommandApi => serve::run(&settings, serve::Role::CommandApi, false).await,
+        Command::ReadApi => serve::run(&settings, serve::Role::ReadApi, false).await,
+        Command::Projections => serve::run(&settings, serve::Role::Projections, false).await,
+        Command::Migrate => {
+            let db = serve::connect(&settings).await?;
+            db.migrate().await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Create { login, name, role } } => {
+            users::create(&serve::connect_migrated(&settings).await?, &login, &name, role).await
+        }
+        Command::Token { command: TokenCommand::Create { login, label } } => {
+            users::create_token(&serve::connect_migrated(&settings).await?, &login, &label).await
+        }
+        Command::Healthcheck { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,111 @@
+//! Starting the roles: connect, check migrations, bind, serve until a signal.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use axum::Router;
+use command_api::commands::TicketService;
+use command_api::db::{Backend, Db, PoolSize};
+use command_api::event_store::EventStore;
+use command_api::http::{AppState, health, with_standard_layers};
+use tokio::net::TcpListener;
+
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    All,
+    CommandApi,
+    ReadApi,
+    Projections,
+}
+
+pub async fn connect(settings: &Settings) -> anyhow::Result<Db> {
+    Db::connect(settings.database_url(), PoolSize { max_connections: settings.db_max_connections }).await
+}
+
+/// Connects and makes sure the schema is current. The embedded SQLite store
+/// migrates itself so `cargo run` just works; MariaDB is migrated by its own
+/// release step (`madoguchi migrate`), never implicitly by a service.
+pub async fn connect_migrated(settings: &Settings) -> anyhow::Result<Db> {
+    let db = connect(settings).await?;
+    if db.backend() == Backend::Sqlite {
+        db.migrate().await?;
+    } else if !db.migrations_current().await.context("checking migrations")? {
+        bail!("the database schema is not current: run `madoguchi migrate` first");
+    }
+    Ok(db)
+}
+
+/// The routes a role serves. Every role answers /healthz and /readyz.
+pub fn app(state: AppState, role: Role) -> Router {
+    let mut router = Router::new().merge(health::router());
+    if matches!(role, Role::All | Role::CommandApi) {
+        router = router.merge(command_api::http::router());
+    }
+    if matches!(role, Role::All | Role::ReadApi) {
+        router = router.merge(read_api::router());
+    }
+    with_standard_layers(router.with_state(state))
+}
+
+pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<()> {
+    let db = connect_migrated(settings).await?;
+    let tickets = TicketService::new(EventStore::new(db.clone()));
+    if role == Role::All {
+        crate::users::ensure_first_admin(&db).await?;
+    }
+    if demo {
+        crate::demo::seed(&db, &tickets).await?;
+    }
+    let listener = TcpListener::bind(settings.bind).await.with_context(|| format!("cannot bind {}", settings.bind))?;
+    tracing::info!(address = %listener.local_addr()?, role = ?role, "listening");
+    eprintln!("Madoguchi: http://{}/", listener.local_addr()?);
+    axum::serve(listener, app(AppState::new(db.clone(), tickets), role)).with_graceful_shutdown(shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Ctrl-C locally, SIGTERM from ECS: finish in-flight requests, then stop.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// A minimal HTTP/1.1 GET over a raw socket, because the runtime image has
+/// no curl and this avoids an HTTP client dependency for one request.
+pub async fn healthcheck(url: &str) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").context("only http:// URLs are supported")?;
+    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
+    let check = async {
+        let mut stream = tokio::net::TcpStream::connect(authority).await?;
+        stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        anyhow::Ok(response.starts_with(b"HTTP/1.1 200"))
+    };
+    match tokio::time::timeout(Duration::from_secs(3), check).await {
+        Ok(Ok(true)) => Ok(()),
+        Ok(Ok(false)) => bail!("{url} did not answer 200"),
+        Ok(Err(e)) => Err(e.context(format!("{url} unreachable"))),
+        Err(_) => bail!("{url} timed out"),
+    }
+}

@@ -1,0 +1,120 @@
+//! Typed configuration, loaded in layers: built-in defaults, then an optional
+//! TOML file (`MADOGUCHI_CONFIG`), then `MADOGUCHI_*` environment variables,
+//! then `DATABASE_URL`. Secrets are wrapped so they never reach a log.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// Each mail becomes an `.eml` file in the outbox folder (the default).
+    File,
+    /// Amazon SES v2.
+    Ses,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// JSON when stdout is not a terminal, readable text when it is.
+    Auto,
+    Json,
+    Pretty,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct Settings {
+    /// `sqlite://…` (embedded) or `mysql://…` (MariaDB). May hold a password.
+    pub database_url: SecretString,
+    pub bind: SocketAddr,
+    pub mail: MailTransport,
+    pub outbox_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub log_format: LogFormat,
+    pub db_max_connections: u32,
+}
+
+/// What the layers start from: everything runs locally with nothing set.
+#[derive(Serialize)]
+struct Defaults {
+    database_url: &'static str,
+    bind: &'static str,
+    mail: MailTransport,
+    outbox_dir: &'static str,
+    data_dir: &'static str,
+    log_format: LogFormat,
+    db_max_connections: u32,
+}
+
+impl Settings {
+    pub fn load() -> anyhow::Result<Self> {
+        let defaults = Defaults {
+            database_url: "sqlite://./data/madoguchi.db",
+            bind: "127.0.0.1:8080",
+            mail: MailTransport::File,
+            outbox_dir: "./data/outbox",
+            data_dir: "./data",
+            log_format: LogFormat::Auto,
+            db_max_connections: 16,
+        };
+        let mut figment = Figment::from(Serialized::defaults(defaults));
+        if let Ok(path) = std::env::var("MADOGUCHI_CONFIG") {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment
+            .merge(Env::prefixed("MADOGUCHI_").ignore(&["CONFIG"]))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .extract()
+            .context("invalid configuration")
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
+/// Shows where things are without showing credentials.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.database_url.expose_secret();
+        let backend = url.split("://").next().unwrap_or("unknown");
+        f.debug_struct("Settings")
+            .field("database", &backend)
+            .field("bind", &self.bind)
+            .field("mail", &self.mail)
+            .field("outbox_dir", &self.outbox_dir)
+            .field("data_dir", &self.data_dir)
+            .field("log_format", &self.log_format)
+            .field("db_max_connections", &self.db_max_connections)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_database_password() {
+        let settings = Settings {
+            database_url: SecretString::from("mysql://app:hunter2@db.internal/madoguchi"),
+            bind: "127.0.0.1:8080".parse().expect("valid"),
+            mail: MailTransport::Ses,
+            outbox_dir: "o".into(),
+            data_dir: "d".into(),
+            log_format: LogFormat::Json,
+            db_max_connections: 4,
+        };
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("db.internal"), "{shown}");
+        assert!(shown.contains("mysql"));
+    }
+}
