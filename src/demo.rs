@@ -27,14 +27,54 @@ const STAFF: [(&str, &str, Role); 10] = [
 ];
 
 const INQUIRIES: [(i64, &str, &str, &str); 8] = [
-    (1, "商品がまだ届きません", "11月20日に注文した商品がまだ届いていません。配送状況を教えてください。", "山田 太郎"),
-    (2, "サイズ交換をお願いしたいです", "購入したニットのサイズが小さかったので、Lサイズへの交換を希望します。", "佐々木 花子"),
-    (3, "電気ケトルが故障しました", "使用3日目で電源が入らなくなりました。返金か交換をお願いします。", "井上 次郎"),
-    (4, "クーポンが使えません", "セールのクーポンコードを入力してもエラーになります。", "木村 愛"),
-    (5, "登録メールアドレスの変更", "会員情報のメールアドレスを変更したいのですが、手順を教えてください。", "林 直樹"),
-    (3, "リコール対象かどうか確認したい", "ニュースで見たモバイルバッテリーのリコールについて、私の購入品が対象か知りたいです。", "清水 由紀"),
-    (1, "配送先を変更したい", "注文番号 LM-20261127-5521 の配送先を実家に変更できますか。", "森 健一"),
-    (2, "返品の送料について", "イメージと違ったため返品したいのですが、送料はかかりますか。", "池田 真理"),
+    (
+        1,
+        "商品がまだ届きません",
+        "11月20日に注文した商品がまだ届いていません。配送状況を教えてください。",
+        "山田 太郎",
+    ),
+    (
+        2,
+        "サイズ交換をお願いしたいです",
+        "購入したニットのサイズが小さかったので、Lサイズへの交換を希望します。",
+        "佐々木 花子",
+    ),
+    (
+        3,
+        "電気ケトルが故障しました",
+        "使用3日目で電源が入らなくなりました。返金か交換をお願いします。",
+        "井上 次郎",
+    ),
+    (
+        4,
+        "クーポンが使えません",
+        "セールのクーポンコードを入力してもエラーになります。",
+        "木村 愛",
+    ),
+    (
+        5,
+        "登録メールアドレスの変更",
+        "会員情報のメールアドレスを変更したいのですが、手順を教えてください。",
+        "林 直樹",
+    ),
+    (
+        3,
+        "リコール対象かどうか確認したい",
+        "ニュースで見たモバイルバッテリーのリコールについて、私の購入品が対象か知りたいです。",
+        "清水 由紀",
+    ),
+    (
+        1,
+        "配送先を変更したい",
+        "注文番号 LM-20261127-5521 の配送先を実家に変更できますか。",
+        "森 健一",
+    ),
+    (
+        2,
+        "返品の送料について",
+        "イメージと違ったため返品したいのですが、送料はかかりますか。",
+        "池田 真理",
+    ),
 ];
 
 pub async fn seed(db: &Db, tickets: &TicketService) -> anyhow::Result<()> {
@@ -43,7 +83,9 @@ pub async fn seed(db: &Db, tickets: &TicketService) -> anyhow::Result<()> {
     for (login, name, role) in STAFF {
         let id = match employees::find_by_login(db, login).await? {
             Some(existing) => existing.id,
-            None => employees::create(db, login, name, role, &password, false).await.map_err(|e| anyhow::anyhow!("{e}"))?,
+            None => employees::create(db, login, name, role, &password, false)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
         };
         if role == Role::Agent {
             agent_ids.push(id);
@@ -60,7 +102,12 @@ pub async fn seed(db: &Db, tickets: &TicketService) -> anyhow::Result<()> {
             anyhow::bail!("demo inquiry {i} is invalid");
         };
         let start = if i % 3 == 2 {
-            Start { channel: Channel::Phone, priority: Priority::High, status: Status::InProgress, assignee: agent_ids.get(i % agent_ids.len()).copied() }
+            Start {
+                channel: Channel::Phone,
+                priority: Priority::High,
+                status: Status::InProgress,
+                assignee: agent_ids.get(i % agent_ids.len()).copied(),
+            }
         } else {
             Start::form()
         };
@@ -70,12 +117,23 @@ pub async fn seed(db: &Db, tickets: &TicketService) -> anyhow::Result<()> {
             let agent = agent_ids[i % agent_ids.len()];
             let ctx = CommandContext::new(Actor::Agent(agent), OffsetDateTime::now_utc(), None);
             let note = NoteBody::parse("配送業者に状況を確認中。")?;
-            for command in [TicketCommand::Assign { to: agent }, TicketCommand::AddInternalNote { note_id: Uuid::now_v7(), body: note }] {
-                tickets.execute(opened.ticket_id, None, command, &ctx, None).await?;
+            for command in [
+                TicketCommand::Assign { to: agent },
+                TicketCommand::AddInternalNote {
+                    note_id: Uuid::now_v7(),
+                    body: note,
+                },
+            ] {
+                tickets
+                    .execute(opened.ticket_id, None, command, &ctx, None)
+                    .await?;
             }
         }
     }
     let logins: Vec<&str> = STAFF.iter().map(|(login, ..)| *login).collect();
-    eprintln!("\nデモデータを作成しました。ログインID: {}\n共通パスワード: {password}\n", logins.join(", "));
+    eprintln!(
+        "\nデモデータを作成しました。ログインID: {}\n共通パスワード: {password}\n",
+        logins.join(", ")
+    );
     Ok(())
 }

@@ -13,7 +13,11 @@ use command_api::employees::Role;
 use crate::settings::Settings;
 
 #[derive(Parser)]
-#[command(name = "madoguchi", version, about = "LifestyleMart お問い合わせ窓口 (Madoguchi)")]
+#[command(
+    name = "madoguchi",
+    version,
+    about = "LifestyleMart お問い合わせ窓口 (Madoguchi)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -101,12 +105,20 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::User { command: UserCommand::Create { login, name, role } } => {
-            users::create(&serve::connect_migrated(&settings).await?, &login, &name, role).await
+        Command::User {
+            command: UserCommand::Create { login, name, role },
+        } => {
+            users::create(
+                &serve::connect_migrated(&settings).await?,
+                &login,
+                &name,
+                role,
+            )
+            .await
         }
-        Command::Token { command: TokenCommand::Create { login, label } } => {
-            users::create_token(&serve::connect_migrated(&settings).await?, &login, &label).await
-        }
+        Command::Token {
+            command: TokenCommand::Create { login, label },
+        } => users::create_token(&serve::connect_migrated(&settings).await?, &login, &label).await,
         Command::Healthcheck { .. } => Ok(()),
     }
 }

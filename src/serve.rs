@@ -21,7 +21,13 @@ pub enum Role {
 }
 
 pub async fn connect(settings: &Settings) -> anyhow::Result<Db> {
-    Db::connect(settings.database_url(), PoolSize { max_connections: settings.db_max_connections }).await
+    Db::connect(
+        settings.database_url(),
+        PoolSize {
+            max_connections: settings.db_max_connections,
+        },
+    )
+    .await
 }
 
 /// Connects and makes sure the schema is current. The embedded SQLite store
@@ -31,7 +37,11 @@ pub async fn connect_migrated(settings: &Settings) -> anyhow::Result<Db> {
     let db = connect(settings).await?;
     if db.backend() == Backend::Sqlite {
         db.migrate().await?;
-    } else if !db.migrations_current().await.context("checking migrations")? {
+    } else if !db
+        .migrations_current()
+        .await
+        .context("checking migrations")?
+    {
         bail!("the database schema is not current: run `madoguchi migrate` first");
     }
     Ok(db)
@@ -58,10 +68,14 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
     if demo {
         crate::demo::seed(&db, &tickets).await?;
     }
-    let listener = TcpListener::bind(settings.bind).await.with_context(|| format!("cannot bind {}", settings.bind))?;
+    let listener = TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("cannot bind {}", settings.bind))?;
     tracing::info!(address = %listener.local_addr()?, role = ?role, "listening");
     eprintln!("Madoguchi: http://{}/", listener.local_addr()?);
-    axum::serve(listener, app(AppState::new(db.clone(), tickets), role)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app(AppState::new(db.clone(), tickets), role))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     db.close().await;
     Ok(())
 }
@@ -93,11 +107,20 @@ async fn shutdown_signal() {
 /// no curl and this avoids an HTTP client dependency for one request.
 pub async fn healthcheck(url: &str) -> anyhow::Result<()> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").context("only http:// URLs are supported")?;
-    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
+    let rest = url
+        .strip_prefix("http://")
+        .context("only http:// URLs are supported")?;
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let check = async {
         let mut stream = tokio::net::TcpStream::connect(authority).await?;
-        stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+        stream
+            .write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await?;
         let mut response = Vec::new();
         stream.read_to_end(&mut response).await?;
         anyhow::Ok(response.starts_with(b"HTTP/1.1 200"))

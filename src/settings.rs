@@ -114,7 +114,10 @@ mod tests {
             db_max_connections: 4,
         };
         let shown = format!("{settings:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("db.internal"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("db.internal"),
+            "{shown}"
+        );
         assert!(shown.contains("mysql"));
     }
 }

@@ -18,7 +18,10 @@ pub fn read_password() -> anyhow::Result<String> {
         first
     } else {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     Ok(password)
@@ -26,13 +29,17 @@ pub fn read_password() -> anyhow::Result<String> {
 
 pub async fn create(db: &Db, login: &str, name: &str, role: Role) -> anyhow::Result<()> {
     let password = read_password()?;
-    let id = employees::create(db, login, name, role, &password, false).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = employees::create(db, login, name, role, &password, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("employee {login} created (id {id}, role {role})");
     Ok(())
 }
 
 pub async fn create_token(db: &Db, login: &str, label: &str) -> anyhow::Result<()> {
-    let employee = employees::find_by_login(db, login).await?.with_context(|| format!("no employee with login {login}"))?;
+    let employee = employees::find_by_login(db, login)
+        .await?
+        .with_context(|| format!("no employee with login {login}"))?;
     if !employee.active {
         bail!("employee {login} is disabled");
     }
@@ -45,7 +52,9 @@ pub async fn create_token(db: &Db, login: &str, label: &str) -> anyhow::Result<(
 pub fn generate_password() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..16).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect()
+    (0..16)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
 }
 
 /// On an empty database, creates `admin` with a one-time password that must
@@ -55,7 +64,11 @@ pub async fn ensure_first_admin(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
     let password = generate_password();
-    employees::create(db, "admin", "管理者", Role::Admin, &password, true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    eprintln!("\n初期管理者を作成しました。ログインID: admin  パスワード: {password}\n(初回ログイン時に変更してください。この表示は一度だけです。)\n");
+    employees::create(db, "admin", "管理者", Role::Admin, &password, true)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    eprintln!(
+        "\n初期管理者を作成しました。ログインID: admin  パスワード: {password}\n(初回ログイン時に変更してください。この表示は一度だけです。)\n"
+    );
     Ok(())
 }

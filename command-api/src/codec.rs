@@ -15,11 +15,21 @@ pub const EVENT_VERSION: &str = "1";
 pub enum DecodeError {
     #[error("unknown event type `{event_type}` at position {position}")]
     UnknownType { event_type: String, position: i64 },
-    #[error("event `{event_type}` v{event_version} at position {position} does not decode: {reason}")]
-    Undecodable { event_type: String, event_version: String, position: i64, reason: String },
+    #[error(
+        "event `{event_type}` v{event_version} at position {position} does not decode: {reason}"
+    )]
+    Undecodable {
+        event_type: String,
+        event_version: String,
+        position: i64,
+        reason: String,
+    },
 }
 
-pub fn encode(event: &TicketEvent, metadata: &EventMetadata) -> Result<NewEvent, serde_json::Error> {
+pub fn encode(
+    event: &TicketEvent,
+    metadata: &EventMetadata,
+) -> Result<NewEvent, serde_json::Error> {
     Ok(NewEvent {
         event_id: metadata.event_id,
         event_type: event.type_name().to_owned(),
@@ -31,7 +41,10 @@ pub fn encode(event: &TicketEvent, metadata: &EventMetadata) -> Result<NewEvent,
 
 pub fn decode(stored: &StoredEvent) -> Result<(TicketEvent, EventMetadata), DecodeError> {
     if !TicketEvent::TYPES.contains(&stored.event_type.as_str()) {
-        return Err(DecodeError::UnknownType { event_type: stored.event_type.clone(), position: stored.position });
+        return Err(DecodeError::UnknownType {
+            event_type: stored.event_type.clone(),
+            position: stored.position,
+        });
     }
     let undecodable = |reason: String| DecodeError::Undecodable {
         event_type: stored.event_type.clone(),
@@ -42,9 +55,14 @@ pub fn decode(stored: &StoredEvent) -> Result<(TicketEvent, EventMetadata), Deco
     // Upcasters have already run, so anything but the current version is a
     // version this build cannot read.
     if stored.event_version != EVENT_VERSION {
-        return Err(undecodable(format!("no upcaster brings version {} to {EVENT_VERSION}", stored.event_version)));
+        return Err(undecodable(format!(
+            "no upcaster brings version {} to {EVENT_VERSION}",
+            stored.event_version
+        )));
     }
-    let event = TicketEvent::from_payload(&stored.event_type, stored.payload.clone()).map_err(|e| undecodable(e.to_string()))?;
-    let metadata = serde_json::from_value(stored.metadata.clone()).map_err(|e| undecodable(format!("metadata: {e}")))?;
+    let event = TicketEvent::from_payload(&stored.event_type, stored.payload.clone())
+        .map_err(|e| undecodable(e.to_string()))?;
+    let metadata = serde_json::from_value(stored.metadata.clone())
+        .map_err(|e| undecodable(format!("metadata: {e}")))?;
     Ok((event, metadata))
 }

@@ -106,7 +106,10 @@ impl TicketService {
     /// Folds a ticket's stream into its current state.
     #[instrument(skip(self))]
     pub async fn load(&self, ticket_id: Uuid) -> Result<Loaded, CommandError> {
-        let stored = self.store.read_stream(Ticket::TYPE, &ticket_id.to_string()).await?;
+        let stored = self
+            .store
+            .read_stream(Ticket::TYPE, &ticket_id.to_string())
+            .await?;
         let mut ticket = Ticket::default();
         for row in &stored {
             let (event, _) = codec::decode(row)?;
@@ -118,18 +121,42 @@ impl TicketService {
 
     /// The ticket an inquiry number belongs to.
     #[instrument(skip(self))]
-    pub async fn find_by_number(&self, number: &InquiryNumber) -> Result<Option<Uuid>, sqlx::Error> {
-        let id = self.store.find_claim(INQUIRY_NUMBER_CLAIM, &number.to_string()).await?;
+    pub async fn find_by_number(
+        &self,
+        number: &InquiryNumber,
+    ) -> Result<Option<Uuid>, sqlx::Error> {
+        let id = self
+            .store
+            .find_claim(INQUIRY_NUMBER_CLAIM, &number.to_string())
+            .await?;
         Ok(id.and_then(|id| Uuid::parse_str(&id).ok()))
     }
 
     /// Opens a ticket, claiming its inquiry number in the same transaction.
     #[instrument(skip_all, fields(channel = open.channel.as_str()))]
-    pub async fn open(&self, open: OpenTicket, ctx: &CommandContext, idempotency: Option<IdempotencyKey>) -> Result<Outcome, CommandError> {
-        let claim = Claim { kind: INQUIRY_NUMBER_CLAIM, value: open.inquiry_number.to_string() };
+    pub async fn open(
+        &self,
+        open: OpenTicket,
+        ctx: &CommandContext,
+        idempotency: Option<IdempotencyKey>,
+    ) -> Result<Outcome, CommandError> {
+        let claim = Claim {
+            kind: INQUIRY_NUMBER_CLAIM,
+            value: open.inquiry_number.to_string(),
+        };
         let ticket_id = open.ticket_id;
-        self.decide_and_append(ticket_id, Loaded { ticket: Ticket::default(), version: 0 }, TicketCommand::Open(Box::new(open)), ctx, vec![claim], idempotency)
-            .await
+        self.decide_and_append(
+            ticket_id,
+            Loaded {
+                ticket: Ticket::default(),
+                version: 0,
+            },
+            TicketCommand::Open(Box::new(open)),
+            ctx,
+            vec![claim],
+            idempotency,
+        )
+        .await
     }
 
     /// Runs a command against an existing ticket.
@@ -155,10 +182,24 @@ impl TicketService {
             if let Some(expected) = expected_version
                 && expected != loaded.version
             {
-                return Err(CommandError::Conflict { current_version: loaded.version });
+                return Err(CommandError::Conflict {
+                    current_version: loaded.version,
+                });
             }
-            match self.decide_and_append(ticket_id, loaded, command.clone(), ctx, Vec::new(), idempotency.clone()).await {
-                Err(CommandError::Conflict { .. }) if expected_version.is_none() && attempts < RETRIES_WITHOUT_EXPECTATION => {
+            match self
+                .decide_and_append(
+                    ticket_id,
+                    loaded,
+                    command.clone(),
+                    ctx,
+                    Vec::new(),
+                    idempotency.clone(),
+                )
+                .await
+            {
+                Err(CommandError::Conflict { .. })
+                    if expected_version.is_none() && attempts < RETRIES_WITHOUT_EXPECTATION =>
+                {
                     attempts += 1;
                 }
                 other => return other,
@@ -175,12 +216,21 @@ impl TicketService {
         claims: Vec<Claim>,
         idempotency: Option<IdempotencyKey>,
     ) -> Result<Outcome, CommandError> {
-        let Loaded { mut ticket, version } = loaded;
+        let Loaded {
+            mut ticket,
+            version,
+        } = loaded;
         let sink = EventSink::default();
         ticket.handle(command, &(), &sink).await?;
         let events = sink.collect().await;
         let inquiry_number = ticket.inquiry_number().ok_or(CommandError::NotFound)?;
-        let mut outcome = Outcome { ticket_id, inquiry_number, version, position: None, events };
+        let mut outcome = Outcome {
+            ticket_id,
+            inquiry_number,
+            version,
+            position: None,
+            events,
+        };
         if outcome.events.is_empty() {
             return Ok(outcome);
         }
@@ -198,11 +248,22 @@ impl TicketService {
         });
         let committed = match self
             .store
-            .append(Append { aggregate_type: Ticket::TYPE, aggregate_id: &id, expected_version: version, events: rows, claims, idempotency })
+            .append(Append {
+                aggregate_type: Ticket::TYPE,
+                aggregate_id: &id,
+                expected_version: version,
+                events: rows,
+                claims,
+                idempotency,
+            })
             .await
         {
             Err(AppendError::Conflict) => {
-                let current_version = self.load(ticket_id).await.map(|l| l.version).unwrap_or(version);
+                let current_version = self
+                    .load(ticket_id)
+                    .await
+                    .map(|l| l.version)
+                    .unwrap_or(version);
                 return Err(CommandError::Conflict { current_version });
             }
             other => other?,

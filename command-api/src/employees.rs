@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::instrument;
 
-use crate::db::{is_unique_violation, now_micros, Db};
+use crate::db::{Db, is_unique_violation, now_micros};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,7 +86,10 @@ impl TryFrom<EmployeeRow> for Employee {
     fn try_from(row: EmployeeRow) -> Result<Self, Self::Error> {
         Ok(Employee {
             id: row.id,
-            role: row.role.parse().map_err(|e: UnknownRole| sqlx::Error::Decode(Box::new(e)))?,
+            role: row
+                .role
+                .parse()
+                .map_err(|e: UnknownRole| sqlx::Error::Decode(Box::new(e)))?,
             login_id: row.login_id,
             display_name: row.display_name,
             active: row.active,
@@ -119,20 +122,34 @@ fn argon2() -> Argon2<'static> {
 }
 
 pub fn hash_password(password: &str) -> Result<String, EmployeeError> {
-    argon2().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| EmployeeError::Hash(e.to_string()))
+    argon2()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| EmployeeError::Hash(e.to_string()))
 }
 
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash).is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
+    PasswordHash::new(stored_hash)
+        .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
 fn valid_login(login: &str) -> bool {
-    (3..=64).contains(&login.len()) && login.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    (3..=64).contains(&login.len())
+        && login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 /// Creates an employee and returns their id.
 #[instrument(skip(db, display_name, password))]
-pub async fn create(db: &Db, login_id: &str, display_name: &str, role: Role, password: &str, must_change: bool) -> Result<i64, EmployeeError> {
+pub async fn create(
+    db: &Db,
+    login_id: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+    must_change: bool,
+) -> Result<i64, EmployeeError> {
     if !valid_login(login_id) {
         return Err(EmployeeError::InvalidLogin);
     }
@@ -164,7 +181,10 @@ pub async fn create(db: &Db, login_id: &str, display_name: &str, role: Role, pas
     match result {
         Err(e) if is_unique_violation(&e) => Err(EmployeeError::LoginTaken),
         Err(e) => Err(e.into()),
-        Ok(()) => find_by_login(db, login_id).await?.map(|e| e.id).ok_or(EmployeeError::Database(sqlx::Error::RowNotFound)),
+        Ok(()) => find_by_login(db, login_id)
+            .await?
+            .map(|e| e.id)
+            .ok_or(EmployeeError::Database(sqlx::Error::RowNotFound)),
     }
 }
 
@@ -205,7 +225,10 @@ fn token_hash(token: &str) -> String {
 pub async fn issue_token(db: &Db, employee_id: i64, label: &str) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    let token = format!("mdg_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
+    let token = format!(
+        "mdg_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
     crate::on_pool!(db, pool => {
         sqlx::query("INSERT INTO api_tokens (token_hash, employee_id, label, created_at) VALUES (?, ?, ?, ?)")
             .bind(token_hash(&token))

@@ -34,6 +34,8 @@ pub async fn lookup(db: &Db, scope: &str, key: &str, hash: &str) -> Result<Previ
     Ok(match row {
         None => Previous::None,
         Some((stored, _)) if stored != hash => Previous::Mismatch,
-        Some((_, response)) => Previous::Replay(serde_json::from_str(&response).unwrap_or(Value::Null)),
+        Some((_, response)) => {
+            Previous::Replay(serde_json::from_str(&response).unwrap_or(Value::Null))
+        }
     })
 }

@@ -27,30 +27,62 @@ pub struct Inquiry {
 
 /// Reads the inquiry fields. The address is required unless `email_optional`
 /// (phone inquiries). Category existence is checked against the database.
-pub async fn read_inquiry(db: &Db, fields: &mut Fields<'_>, email_optional: bool) -> Result<Option<Inquiry>, sqlx::Error> {
+pub async fn read_inquiry(
+    db: &Db,
+    fields: &mut Fields<'_>,
+    email_optional: bool,
+) -> Result<Option<Inquiry>, sqlx::Error> {
     let category_id = fields.id("category_id");
     let order_number = fields.parse("order_number", |raw| OrderNumber::parse_optional(Some(raw)));
     let subject = fields.parse("subject", Subject::parse);
     let body = fields.parse("body", Body::parse);
     let customer_name = fields.parse("customer_name", CustomerName::parse);
     let customer_email = if email_optional {
-        fields.parse("customer_email", |raw| if raw.trim().is_empty() { Ok(None) } else { CustomerEmail::parse(raw).map(Some) })
+        fields.parse("customer_email", |raw| {
+            if raw.trim().is_empty() {
+                Ok(None)
+            } else {
+                CustomerEmail::parse(raw).map(Some)
+            }
+        })
     } else {
         fields.parse("customer_email", |raw| CustomerEmail::parse(raw).map(Some))
     };
     if let Some(id) = category_id
         && !categories::is_active(db, id).await?
     {
-        fields.error("category_id", "選択されたカテゴリは現在ご利用いただけません。");
+        fields.error(
+            "category_id",
+            "選択されたカテゴリは現在ご利用いただけません。",
+        );
     }
-    Ok(match (category_id, order_number, subject, body, customer_name, customer_email) {
-        (Some(category_id), Some(order_number), Some(subject), Some(body), Some(customer_name), Some(customer_email))
-            if !fields.has_errors() =>
-        {
-            Some(Inquiry { category_id, order_number, subject, body, customer_name, customer_email })
-        }
-        _ => None,
-    })
+    Ok(
+        match (
+            category_id,
+            order_number,
+            subject,
+            body,
+            customer_name,
+            customer_email,
+        ) {
+            (
+                Some(category_id),
+                Some(order_number),
+                Some(subject),
+                Some(body),
+                Some(customer_name),
+                Some(customer_email),
+            ) if !fields.has_errors() => Some(Inquiry {
+                category_id,
+                order_number,
+                subject,
+                body,
+                customer_name,
+                customer_email,
+            }),
+            _ => None,
+        },
+    )
 }
 
 /// How a new ticket starts: the form's defaults, or what the agent chose.
@@ -65,7 +97,12 @@ pub struct Start {
 impl Start {
     /// Form inquiries start as 未対応 with priority 中.
     pub fn form() -> Self {
-        Self { channel: Channel::Form, priority: Priority::Medium, status: Status::New, assignee: None }
+        Self {
+            channel: Channel::Form,
+            priority: Priority::Medium,
+            status: Status::New,
+            assignee: None,
+        }
     }
 }
 
@@ -79,13 +116,18 @@ pub async fn open(
     idempotency: Option<IdempotencyKey>,
 ) -> Result<Outcome, CommandError> {
     let received_at: OffsetDateTime = ctx.occurred_at;
-    let inquiry_number = numbers::allocate(db, received_at).await.map_err(|e| CommandError::Append(e.into()))?;
+    let inquiry_number = numbers::allocate(db, received_at)
+        .await
+        .map_err(|e| CommandError::Append(e.into()))?;
     let open = OpenTicket {
         ticket_id: Uuid::now_v7(),
         inquiry_number,
         channel: start.channel,
         category_id: inquiry.category_id,
-        customer: Customer { name: inquiry.customer_name, email: inquiry.customer_email },
+        customer: Customer {
+            name: inquiry.customer_name,
+            email: inquiry.customer_email,
+        },
         order_number: inquiry.order_number,
         subject: inquiry.subject,
         body: inquiry.body,

@@ -17,7 +17,8 @@ use crate::db::{Db, PoolSize};
 pub const TEST_DATABASE_PREFIX: &str = "mdgt_";
 
 pub fn mysql_server_url() -> String {
-    std::env::var("MADOGUCHI_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned())
+    std::env::var("MADOGUCHI_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306".to_owned())
 }
 
 /// A database that exists for one test.
@@ -36,9 +37,12 @@ impl TestDb {
             .await
             .unwrap_or_else(|e| panic!("MariaDB at {server} is required for this test: {e:#}"));
         if let Db::MySql(pool) = &admin {
-            pool.execute(format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").as_str())
-                .await
-                .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
+            pool.execute(
+                format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+                    .as_str(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
         }
         admin.close().await;
         let url = format!("{}/{name}", server.trim_end_matches('/'));
@@ -47,16 +51,31 @@ impl TestDb {
 
     /// A fresh SQLite file in its own temporary folder.
     pub async fn sqlite() -> Self {
-        let dir = std::env::temp_dir().join(format!("{TEST_DATABASE_PREFIX}{}", Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        let dir =
+            std::env::temp_dir().join(format!("{TEST_DATABASE_PREFIX}{}", Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         let url = format!("sqlite://{}/madoguchi.db", dir.display());
         Self::migrated(url, Some(dir)).await
     }
 
     async fn migrated(url: String, sqlite_dir: Option<PathBuf>) -> Self {
-        let db = Db::connect(&url, PoolSize { max_connections: 40 }).await.unwrap_or_else(|e| panic!("cannot connect: {e:#}"));
-        db.migrate().await.unwrap_or_else(|e| panic!("migrations failed: {e:#}"));
-        Self { db, url, sqlite_dir }
+        let db = Db::connect(
+            &url,
+            PoolSize {
+                max_connections: 40,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect: {e:#}"));
+        db.migrate()
+            .await
+            .unwrap_or_else(|e| panic!("migrations failed: {e:#}"));
+        Self {
+            db,
+            url,
+            sqlite_dir,
+        }
     }
 }
 

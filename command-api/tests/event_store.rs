@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use command_api::db::Db;
-use command_api::event_store::{Append, AppendError, Claim, EventStore, IdempotencyRecord, NewEvent};
+use command_api::event_store::{
+    Append, AppendError, Claim, EventStore, IdempotencyRecord, NewEvent,
+};
 use command_api::idempotency::{self, Previous};
 use serde_json::json;
 use uuid::Uuid;
@@ -21,21 +23,49 @@ fn event(n: i64) -> NewEvent {
 }
 
 fn append<'a>(stream: &'a str, expected_version: i64, events: Vec<NewEvent>) -> Append<'a> {
-    Append { aggregate_type: "test", aggregate_id: stream, expected_version, events, claims: vec![], idempotency: None }
+    Append {
+        aggregate_type: "test",
+        aggregate_id: stream,
+        expected_version,
+        events,
+        claims: vec![],
+        idempotency: None,
+    }
 }
 
 async fn append_and_load(db: Db) {
     let store = EventStore::new(db);
-    let first = store.append(append("a", 0, vec![event(1), event(2)])).await.expect("appends");
-    assert_eq!((first.first_position, first.last_position, first.version), (1, 2, 2));
-    let second = store.append(append("b", 0, vec![event(3)])).await.expect("appends");
+    let first = store
+        .append(append("a", 0, vec![event(1), event(2)]))
+        .await
+        .expect("appends");
+    assert_eq!(
+        (first.first_position, first.last_position, first.version),
+        (1, 2, 2)
+    );
+    let second = store
+        .append(append("b", 0, vec![event(3)]))
+        .await
+        .expect("appends");
     assert_eq!((second.first_position, second.version), (3, 1));
-    let third = store.append(append("a", 2, vec![event(4)])).await.expect("appends");
+    let third = store
+        .append(append("a", 2, vec![event(4)]))
+        .await
+        .expect("appends");
     assert_eq!((third.last_position, third.version), (4, 3));
 
     let stream = store.read_stream("test", "a").await.expect("reads");
-    assert_eq!(stream.iter().map(|e| (e.sequence, e.position)).collect::<Vec<_>>(), [(1, 1), (2, 2), (3, 4)]);
-    assert_eq!(stream[0].payload, json!({ "n": 1, "text": "返金してほしい" }));
+    assert_eq!(
+        stream
+            .iter()
+            .map(|e| (e.sequence, e.position))
+            .collect::<Vec<_>>(),
+        [(1, 1), (2, 2), (3, 4)]
+    );
+    assert_eq!(
+        stream[0].payload,
+        json!({ "n": 1, "text": "返金してほしい" })
+    );
     assert_eq!(stream[2].metadata, json!({ "actor": "system:test" }));
 
     let all = store.read_all(1, 2).await.expect("reads");
@@ -46,52 +76,116 @@ async fn append_and_load(db: Db) {
 
 async fn a_stale_version_is_a_conflict_and_changes_nothing(db: Db) {
     let store = EventStore::new(db);
-    store.append(append("s", 0, vec![event(1)])).await.expect("appends");
+    store
+        .append(append("s", 0, vec![event(1)]))
+        .await
+        .expect("appends");
     let stale = store.append(append("s", 0, vec![event(2)])).await;
     assert!(matches!(stale, Err(AppendError::Conflict)), "{stale:?}");
-    assert_eq!(store.read_stream("test", "s").await.expect("reads").len(), 1);
+    assert_eq!(
+        store.read_stream("test", "s").await.expect("reads").len(),
+        1
+    );
     // The rolled-back append gave its position back: no hole in the order.
-    let next = store.append(append("s", 1, vec![event(3)])).await.expect("appends");
+    let next = store
+        .append(append("s", 1, vec![event(3)]))
+        .await
+        .expect("appends");
     assert_eq!(next.first_position, 2);
 }
 
 async fn an_idempotency_key_is_stored_with_the_events(db: Db) {
     let store = EventStore::new(db.clone());
     let hash = idempotency::request_hash(b"{\"subject\":\"x\"}");
-    let record = IdempotencyRecord { scope: "inquiries".into(), key: "k-1".into(), request_hash: hash.clone(), response: json!({ "ok": true }) };
+    let record = IdempotencyRecord {
+        scope: "inquiries".into(),
+        key: "k-1".into(),
+        request_hash: hash.clone(),
+        response: json!({ "ok": true }),
+    };
     let mut first = append("i", 0, vec![event(1)]);
     first.idempotency = Some(record.clone());
     let committed = store.append(first).await.expect("appends");
 
-    let replay = idempotency::lookup(&db, "inquiries", "k-1", &hash).await.expect("reads");
-    assert_eq!(replay, Previous::Replay(json!({ "ok": true, "version": 1, "position": committed.last_position })));
-    let other = idempotency::lookup(&db, "inquiries", "k-1", &idempotency::request_hash(b"other")).await.expect("reads");
+    let replay = idempotency::lookup(&db, "inquiries", "k-1", &hash)
+        .await
+        .expect("reads");
+    assert_eq!(
+        replay,
+        Previous::Replay(json!({ "ok": true, "version": 1, "position": committed.last_position }))
+    );
+    let other = idempotency::lookup(
+        &db,
+        "inquiries",
+        "k-1",
+        &idempotency::request_hash(b"other"),
+    )
+    .await
+    .expect("reads");
     assert_eq!(other, Previous::Mismatch);
-    assert_eq!(idempotency::lookup(&db, "inquiries", "k-2", &hash).await.expect("reads"), Previous::None);
+    assert_eq!(
+        idempotency::lookup(&db, "inquiries", "k-2", &hash)
+            .await
+            .expect("reads"),
+        Previous::None
+    );
 
     // A concurrent duplicate that slipped past the lookup appends nothing.
     let mut again = append("i2", 0, vec![event(2)]);
     again.idempotency = Some(record);
-    assert!(matches!(store.append(again).await, Err(AppendError::IdempotencyKeyTaken)));
-    assert!(store.read_stream("test", "i2").await.expect("reads").is_empty());
+    assert!(matches!(
+        store.append(again).await,
+        Err(AppendError::IdempotencyKeyTaken)
+    ));
+    assert!(
+        store
+            .read_stream("test", "i2")
+            .await
+            .expect("reads")
+            .is_empty()
+    );
 }
 
 async fn a_taken_claim_rolls_the_whole_append_back(db: Db) {
     let store = EventStore::new(db);
-    let claim = Claim { kind: "inquiry_number", value: "INQ-20261128-0001".into() };
+    let claim = Claim {
+        kind: "inquiry_number",
+        value: "INQ-20261128-0001".into(),
+    };
     let mut first = append("c1", 0, vec![event(1)]);
     first.claims = vec![claim.clone()];
     store.append(first).await.expect("appends");
     let mut second = append("c2", 0, vec![event(2)]);
     second.claims = vec![claim];
-    assert!(matches!(store.append(second).await, Err(AppendError::ClaimTaken { kind: "inquiry_number" })));
-    assert!(store.read_stream("test", "c2").await.expect("reads").is_empty());
-    assert_eq!(store.find_claim("inquiry_number", "INQ-20261128-0001").await.expect("reads").as_deref(), Some("c1"));
+    assert!(matches!(
+        store.append(second).await,
+        Err(AppendError::ClaimTaken {
+            kind: "inquiry_number"
+        })
+    ));
+    assert!(
+        store
+            .read_stream("test", "c2")
+            .await
+            .expect("reads")
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .find_claim("inquiry_number", "INQ-20261128-0001")
+            .await
+            .expect("reads")
+            .as_deref(),
+        Some("c1")
+    );
 }
 
 async fn events_cannot_be_updated_or_deleted(db: Db) {
     let store = EventStore::new(db.clone());
-    store.append(append("u", 0, vec![event(1)])).await.expect("appends");
+    store
+        .append(append("u", 0, vec![event(1)]))
+        .await
+        .expect("appends");
     let update = command_api::on_pool!(&db, pool => sqlx::query("UPDATE events SET event_type = 'Forged'").execute(pool).await.map(|_| ()));
     let delete = command_api::on_pool!(&db, pool => sqlx::query("DELETE FROM events").execute(pool).await.map(|_| ()));
     for result in [update, delete] {
@@ -114,7 +208,10 @@ async fn a_catch_up_reader_never_skips_an_event(db: Db) {
     // Claimed up front, so appends that claim it again roll back after they
     // have already reserved positions.
     let mut blocker = append("blocker", 0, vec![event(0)]);
-    blocker.claims = vec![Claim { kind: "test", value: "taken".into() }];
+    blocker.claims = vec![Claim {
+        kind: "test",
+        value: "taken".into(),
+    }];
     store.append(blocker).await.expect("appends");
 
     let done = Arc::new(AtomicBool::new(false));
@@ -132,7 +229,11 @@ async fn a_catch_up_reader_never_skips_an_event(db: Db) {
                 if let Some(last) = batch.last() {
                     checkpoint = last.position;
                 }
-                seen.extend(batch.into_iter().map(|e| (e.position, e.event_id, e.aggregate_id, e.sequence)));
+                seen.extend(
+                    batch
+                        .into_iter()
+                        .map(|e| (e.position, e.event_id, e.aggregate_id, e.sequence)),
+                );
                 tokio::task::yield_now().await;
             }
         })
@@ -145,12 +246,16 @@ async fn a_catch_up_reader_never_skips_an_event(db: Db) {
             let mut committed = Vec::new();
             let mut version = 0;
             for i in 0..APPENDS_PER_WRITER {
-                let events: Vec<NewEvent> = (0..EVENTS_PER_APPEND).map(|_| event(i as i64)).collect();
+                let events: Vec<NewEvent> =
+                    (0..EVENTS_PER_APPEND).map(|_| event(i as i64)).collect();
                 let ids: Vec<Uuid> = events.iter().map(|e| e.event_id).collect();
                 let mut request = append(&stream, version, events);
                 let rollback = i % 4 == 3;
                 if rollback {
-                    request.claims = vec![Claim { kind: "test", value: "taken".into() }];
+                    request.claims = vec![Claim {
+                        kind: "test",
+                        value: "taken".into(),
+                    }];
                 }
                 match store.append(request).await {
                     Ok(c) => {
@@ -174,25 +279,50 @@ async fn a_catch_up_reader_never_skips_an_event(db: Db) {
 
     let committed_events = WRITERS * APPENDS_PER_WRITER * EVENTS_PER_APPEND * 3 / 4;
     assert_eq!(expected.len(), committed_events);
-    assert!(committed_events >= 15_000, "the test must exercise at least 15k committed events");
+    assert!(
+        committed_events >= 15_000,
+        "the test must exercise at least 15k committed events"
+    );
     // Compared one by one so that a failure names the first gap, not 20k numbers.
     for (expected_position, (position, ..)) in (1..).zip(&seen) {
         if *position != expected_position {
-            let stored = store.read_all(expected_position - 1, 1).await.expect("reads");
+            let stored = store
+                .read_all(expected_position - 1, 1)
+                .await
+                .expect("reads");
             panic!(
                 "the reader jumped from {} to {position}; position {expected_position} is {} in the store",
                 expected_position - 1,
-                if stored.first().is_some_and(|e| e.position == expected_position) { "present" } else { "absent" }
+                if stored
+                    .first()
+                    .is_some_and(|e| e.position == expected_position)
+                {
+                    "present"
+                } else {
+                    "absent"
+                }
             );
         }
     }
-    let seen_ids: HashSet<Uuid> = seen.iter().filter(|s| s.2 != "blocker").map(|s| s.1).collect();
-    assert_eq!(seen.len() - 1, seen_ids.len(), "no event was delivered twice");
+    let seen_ids: HashSet<Uuid> = seen
+        .iter()
+        .filter(|s| s.2 != "blocker")
+        .map(|s| s.1)
+        .collect();
+    assert_eq!(
+        seen.len() - 1,
+        seen_ids.len(),
+        "no event was delivered twice"
+    );
     assert_eq!(seen_ids, expected, "every committed event was seen");
     let mut last_sequence: HashMap<&str, i64> = HashMap::new();
     for (_, _, stream, sequence) in &seen {
         let previous = last_sequence.insert(stream, *sequence).unwrap_or(0);
-        assert_eq!(*sequence, previous + 1, "stream {stream} is read in sequence order");
+        assert_eq!(
+            *sequence,
+            previous + 1,
+            "stream {stream} is read in sequence order"
+        );
     }
 }
 
@@ -212,16 +342,28 @@ command_api::contract_tests!(
 async fn a_naive_auto_increment_log_skips_events_on_mariadb() {
     use sqlx::{Connection, Executor};
     let test_db = command_api::testing::TestDb::mysql().await;
-    let Db::MySql(pool) = &test_db.db else { unreachable!() };
+    let Db::MySql(pool) = &test_db.db else {
+        unreachable!()
+    };
     pool.execute("CREATE TABLE naive_events (id BIGINT AUTO_INCREMENT PRIMARY KEY, body VARCHAR(20) NOT NULL)").await.expect("creates");
     let read_after = |checkpoint: i64| async move {
-        sqlx::query_scalar::<_, i64>("SELECT id FROM naive_events WHERE id > ? ORDER BY id").bind(checkpoint).fetch_all(pool).await.expect("reads")
+        sqlx::query_scalar::<_, i64>("SELECT id FROM naive_events WHERE id > ? ORDER BY id")
+            .bind(checkpoint)
+            .fetch_all(pool)
+            .await
+            .expect("reads")
     };
 
     let mut slow = pool.acquire().await.expect("connects");
     let mut slow_tx = slow.begin().await.expect("begins");
-    sqlx::query("INSERT INTO naive_events (body) VALUES ('slow')").execute(&mut *slow_tx).await.expect("inserts"); // takes id 1
-    sqlx::query("INSERT INTO naive_events (body) VALUES ('fast')").execute(pool).await.expect("inserts"); // id 2, committed
+    sqlx::query("INSERT INTO naive_events (body) VALUES ('slow')")
+        .execute(&mut *slow_tx)
+        .await
+        .expect("inserts"); // takes id 1
+    sqlx::query("INSERT INTO naive_events (body) VALUES ('fast')")
+        .execute(pool)
+        .await
+        .expect("inserts"); // id 2, committed
 
     let mut checkpoint = 0;
     let mut seen = read_after(checkpoint).await;

@@ -18,22 +18,50 @@ struct TestApp {
 impl TestApp {
     async fn start(db: Db) -> Self {
         let state = AppState::new(db.clone(), TicketService::new(EventStore::new(db.clone())));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
         let base = format!("http://{}", listener.local_addr().expect("has address"));
         tokio::spawn(async move { axum::serve(listener, app(state)).await });
-        let agent = employees::create(&db, "sato", "佐藤 美咲", Role::Agent, "correct horse battery", false).await.expect("creates");
-        let token = employees::issue_token(&db, agent, "test").await.expect("issues");
-        Self { base, client: reqwest::Client::new(), db, token }
+        let agent = employees::create(
+            &db,
+            "sato",
+            "佐藤 美咲",
+            Role::Agent,
+            "correct horse battery",
+            false,
+        )
+        .await
+        .expect("creates");
+        let token = employees::issue_token(&db, agent, "test")
+            .await
+            .expect("issues");
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            db,
+            token,
+        }
     }
 
     async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        let response = self.client.post(format!("{}{path}", self.base)).json(body).send().await.expect("sends");
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("sends");
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     async fn command(&self, path: &str, version: Option<i64>, body: &Value) -> (StatusCode, Value) {
-        let mut request = self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body);
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body);
         if let Some(version) = version {
             request = request.header("If-Match", format!("\"{version}\""));
         }
@@ -56,13 +84,19 @@ impl TestApp {
     }
 
     async fn head(&self) -> i64 {
-        EventStore::new(self.db.clone()).head_position().await.expect("reads")
+        EventStore::new(self.db.clone())
+            .head_position()
+            .await
+            .expect("reads")
     }
 
     async fn open_ticket(&self) -> String {
         let (status, body) = self.post("/api/v1/inquiries", &inquiry()).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        body["inquiry_number"].as_str().expect("has number").to_owned()
+        body["inquiry_number"]
+            .as_str()
+            .expect("has number")
+            .to_owned()
     }
 }
 
@@ -79,17 +113,34 @@ fn inquiry() -> Value {
 
 async fn the_intake_opens_a_ticket_with_an_inquiry_number(db: Db) {
     let app = TestApp::start(db).await;
-    let response = app.client.post(format!("{}/api/v1/inquiries", app.base)).json(&inquiry()).send().await.expect("sends");
+    let response = app
+        .client
+        .post(format!("{}/api/v1/inquiries", app.base))
+        .json(&inquiry())
+        .send()
+        .await
+        .expect("sends");
     assert_eq!(response.status(), StatusCode::CREATED);
-    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let body: Value = response.json().await.expect("json");
     let number = body["inquiry_number"].as_str().expect("number");
-    assert!(number.starts_with("INQ-") && number.ends_with("-0001"), "{number}");
+    assert!(
+        number.starts_with("INQ-") && number.ends_with("-0001"),
+        "{number}"
+    );
     assert_eq!(location, format!("/api/v1/tickets/{number}"));
     assert_eq!(body["version"], 1);
     assert_eq!(body["position"], app.head().await);
     let (_, second) = app.post("/api/v1/inquiries", &inquiry()).await;
-    assert!(second["inquiry_number"].as_str().expect("number").ends_with("-0002"));
+    assert!(
+        second["inquiry_number"]
+            .as_str()
+            .expect("number")
+            .ends_with("-0002")
+    );
 }
 
 async fn invalid_fields_get_422_with_japanese_messages_per_field(db: Db) {
@@ -98,20 +149,43 @@ async fn invalid_fields_get_422_with_japanese_messages_per_field(db: Db) {
     long["subject"] = json!("あ".repeat(201));
     let (status, body) = app.post("/api/v1/inquiries", &long).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["errors"]["subject"], json!(["200文字以内で入力してください。"]));
+    assert_eq!(
+        body["errors"]["subject"],
+        json!(["200文字以内で入力してください。"])
+    );
 
-    let (status, body) = app.post("/api/v1/inquiries", &json!({ "category_id": "abc", "subject": 5, "customer_email": "not-an-address" })).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/inquiries",
+            &json!({ "category_id": "abc", "subject": 5, "customer_email": "not-an-address" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    for field in ["category_id", "subject", "body", "customer_name", "customer_email"] {
-        assert!(body["errors"][field].is_array(), "{field} missing from {body}");
+    for field in [
+        "category_id",
+        "subject",
+        "body",
+        "customer_name",
+        "customer_email",
+    ] {
+        assert!(
+            body["errors"][field].is_array(),
+            "{field} missing from {body}"
+        );
     }
-    assert_eq!(body["errors"]["customer_email"], json!(["メールアドレスの形式が正しくありません。"]));
+    assert_eq!(
+        body["errors"]["customer_email"],
+        json!(["メールアドレスの形式が正しくありません。"])
+    );
 
     let mut control = inquiry();
     control["subject"] = json!("件名\u{0007}");
     let (status, body) = app.post("/api/v1/inquiries", &control).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["errors"]["subject"], json!(["使用できない制御文字が含まれています。"]));
+    assert_eq!(
+        body["errors"]["subject"],
+        json!(["使用できない制御文字が含まれています。"])
+    );
     assert_eq!(app.head().await, 0, "nothing was stored");
 }
 
@@ -124,24 +198,54 @@ async fn an_inactive_or_unknown_category_is_refused(db: Db) {
         request["category_id"] = json!(category);
         let (status, body) = app.post("/api/v1/inquiries", &request).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        assert_eq!(body["errors"]["category_id"], json!(["選択されたカテゴリは現在ご利用いただけません。"]));
+        assert_eq!(
+            body["errors"]["category_id"],
+            json!(["選択されたカテゴリは現在ご利用いただけません。"])
+        );
     }
 }
 
 async fn malformed_bodies_get_clear_errors_and_never_500(db: Db) {
     let app = TestApp::start(db).await;
     let cases: Vec<(&str, Vec<u8>, StatusCode)> = vec![
-        ("application/json", b"{\"subject\": ".to_vec(), StatusCode::BAD_REQUEST),
-        ("application/json", b"[1, 2]".to_vec(), StatusCode::BAD_REQUEST),
-        ("application/json", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'], StatusCode::BAD_REQUEST),
-        ("text/plain", serde_json::to_vec(&inquiry()).expect("json"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ("application/json", format!("{{\"body\": \"{}\"}}", "あ".repeat(40_000)).into_bytes(), StatusCode::PAYLOAD_TOO_LARGE),
-        ("application/json", b"{\"subject\": \"raw\ncontrol\"}".to_vec(), StatusCode::BAD_REQUEST),
+        (
+            "application/json",
+            b"{\"subject\": ".to_vec(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "application/json",
+            b"[1, 2]".to_vec(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "application/json",
+            vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "text/plain",
+            serde_json::to_vec(&inquiry()).expect("json"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "application/json",
+            format!("{{\"body\": \"{}\"}}", "あ".repeat(40_000)).into_bytes(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "application/json",
+            b"{\"subject\": \"raw\ncontrol\"}".to_vec(),
+            StatusCode::BAD_REQUEST,
+        ),
     ];
     for (content_type, body, expected) in cases {
         let (status, response) = app.raw(content_type, body).await;
         assert_eq!(status, expected, "{response}");
-        assert!(response["message"].as_str().is_some_and(|m| !m.is_empty()), "{response}");
+        assert!(
+            response["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{response}"
+        );
     }
     assert_eq!(app.head().await, 0);
 }
@@ -149,7 +253,11 @@ async fn malformed_bodies_get_clear_errors_and_never_500(db: Db) {
 async fn an_idempotency_key_makes_a_repeat_harmless(db: Db) {
     let app = TestApp::start(db).await;
     let send = |body: Value| {
-        app.client.post(format!("{}/api/v1/inquiries", app.base)).header("Idempotency-Key", "form-token-1").json(&body).send()
+        app.client
+            .post(format!("{}/api/v1/inquiries", app.base))
+            .header("Idempotency-Key", "form-token-1")
+            .json(&body)
+            .send()
     };
     let first = send(inquiry()).await.expect("sends");
     assert_eq!(first.status(), StatusCode::CREATED);
@@ -172,34 +280,79 @@ async fn agent_commands_need_a_token_and_the_version_seen(db: Db) {
     let number = app.open_ticket().await;
     let status_path = format!("/api/v1/tickets/{number}/status");
 
-    let anonymous = app.client.post(format!("{}{status_path}", app.base)).json(&json!({ "status": "in_progress" })).send().await.expect("sends");
+    let anonymous = app
+        .client
+        .post(format!("{}{status_path}", app.base))
+        .json(&json!({ "status": "in_progress" }))
+        .send()
+        .await
+        .expect("sends");
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
-    let forged = app.client.post(format!("{}{status_path}", app.base)).bearer_auth("mdg_forged").json(&json!({})).send().await.expect("sends");
+    let forged = app
+        .client
+        .post(format!("{}{status_path}", app.base))
+        .bearer_auth("mdg_forged")
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("sends");
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
 
-    let (status, _) = app.command(&status_path, None, &json!({ "status": "in_progress" })).await;
+    let (status, _) = app
+        .command(&status_path, None, &json!({ "status": "in_progress" }))
+        .await;
     assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
 
-    let (status, body) = app.command(&status_path, Some(1), &json!({ "status": "in_progress" })).await;
+    let (status, body) = app
+        .command(&status_path, Some(1), &json!({ "status": "in_progress" }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["version"], 2);
 
-    let (status, body) = app.command(&format!("/api/v1/tickets/{number}/priority"), Some(1), &json!({ "priority": "high" })).await;
+    let (status, body) = app
+        .command(
+            &format!("/api/v1/tickets/{number}/priority"),
+            Some(1),
+            &json!({ "priority": "high" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["current_version"], 2);
-    assert_eq!(body["message"], "他の担当者がこのお問い合わせを更新しました。最新の内容を確認してください。");
+    assert_eq!(
+        body["message"],
+        "他の担当者がこのお問い合わせを更新しました。最新の内容を確認してください。"
+    );
 
-    let (status, body) = app.command(&status_path, Some(2), &json!({ "status": "new" })).await;
+    let (status, body) = app
+        .command(&status_path, Some(2), &json!({ "status": "new" }))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["message"], "ステータスを「対応中」から「未対応」に変更することはできません。");
+    assert_eq!(
+        body["message"],
+        "ステータスを「対応中」から「未対応」に変更することはできません。"
+    );
 
-    let (status, body) = app.command(&status_path, Some(2), &json!({ "status": "done" })).await;
+    let (status, body) = app
+        .command(&status_path, Some(2), &json!({ "status": "done" }))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["errors"]["status"], json!(["選択できない値です。"]));
 
-    let (status, _) = app.command("/api/v1/tickets/INQ-20000101-0001/status", Some(0), &json!({ "status": "closed" })).await;
+    let (status, _) = app
+        .command(
+            "/api/v1/tickets/INQ-20000101-0001/status",
+            Some(0),
+            &json!({ "status": "closed" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.command("/api/v1/tickets/not-a-number/status", Some(0), &json!({ "status": "closed" })).await;
+    let (status, _) = app
+        .command(
+            "/api/v1/tickets/not-a-number/status",
+            Some(0),
+            &json!({ "status": "closed" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -211,21 +364,42 @@ async fn agents_assign_note_reply_and_record_messages(db: Db) {
         ("assignee", json!({ "assignee_id": "me" })),
         ("priority", json!({ "priority": "urgent" })),
         ("notes", json!({ "body": "社内メモ: 配送業者に確認中" })),
-        ("replies", json!({ "body": "ご不便をおかけして申し訳ございません。" })),
-        ("messages", json!({ "from": "taro@example.jp", "body": "まだ届きません。", "received_at": "2026-11-28T14:05:00+09:00" })),
+        (
+            "replies",
+            json!({ "body": "ご不便をおかけして申し訳ございません。" }),
+        ),
+        (
+            "messages",
+            json!({ "from": "taro@example.jp", "body": "まだ届きません。", "received_at": "2026-11-28T14:05:00+09:00" }),
+        ),
         ("assignee", json!({ "assignee_id": null })),
     ];
     let mut version = 1;
     for (action, body) in steps {
         let (status, response) = app.command(&path(action), Some(version), &body).await;
         assert_eq!(status, StatusCode::OK, "{action}: {response}");
-        assert!(response["version"].as_i64().expect("version") > version, "{action} appended");
+        assert!(
+            response["version"].as_i64().expect("version") > version,
+            "{action} appended"
+        );
         version = response["version"].as_i64().expect("version");
     }
-    let (status, body) = app.command(&path("assignee"), Some(version), &json!({ "assignee_id": 999 })).await;
+    let (status, body) = app
+        .command(
+            &path("assignee"),
+            Some(version),
+            &json!({ "assignee_id": 999 }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["errors"]["assignee_id"].is_array());
-    let (status, body) = app.command(&path("messages"), Some(version), &json!({ "body": "x", "received_at": "昨日" })).await;
+    let (status, body) = app
+        .command(
+            &path("messages"),
+            Some(version),
+            &json!({ "body": "x", "received_at": "昨日" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["errors"]["received_at"].is_array());
 }
@@ -239,7 +413,13 @@ async fn agents_register_phone_inquiries(db: Db) {
     let (status, body) = app.command("/api/v1/tickets", None, &phone).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["version"], 2, "opened and moved to in progress");
-    let (status, body) = app.command("/api/v1/tickets", None, &json!({ "channel": "form", "category_id": 3 })).await;
+    let (status, body) = app
+        .command(
+            "/api/v1/tickets",
+            None,
+            &json!({ "channel": "form", "category_id": 3 }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["errors"]["channel"].is_array(), "{body}");
 }
@@ -247,7 +427,12 @@ async fn agents_register_phone_inquiries(db: Db) {
 async fn health_and_readiness_answer(db: Db) {
     let app = TestApp::start(db).await;
     for path in ["/healthz", "/readyz"] {
-        let response = app.client.get(format!("{}{path}", app.base)).send().await.expect("sends");
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .expect("sends");
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert!(response.headers().contains_key("x-request-id"));
     }

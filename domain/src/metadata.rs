@@ -45,7 +45,10 @@ impl FromStr for Actor {
             return Ok(Actor::Customer);
         }
         if let Some(id) = s.strip_prefix("agent:") {
-            return id.parse().map(Actor::Agent).map_err(|_| ActorParseError(s.to_owned()));
+            return id
+                .parse()
+                .map(Actor::Agent)
+                .map_err(|_| ActorParseError(s.to_owned()));
         }
         match s.strip_prefix("system:") {
             Some(component) if !component.is_empty() => Ok(Actor::System(component.to_owned())),
@@ -98,7 +101,13 @@ impl CommandContext {
     /// A context for a fresh user action: correlation and causation start here.
     pub fn new(actor: Actor, occurred_at: OffsetDateTime, request_id: Option<String>) -> Self {
         let id = Uuid::now_v7();
-        Self { actor, occurred_at, correlation_id: id, causation_id: id, request_id }
+        Self {
+            actor,
+            occurred_at,
+            correlation_id: id,
+            causation_id: id,
+            request_id,
+        }
     }
 
     /// A context for work caused by an earlier event (reactors such as the mailer).
@@ -131,7 +140,11 @@ mod tests {
 
     #[test]
     fn actor_round_trips_through_text() {
-        for actor in [Actor::Customer, Actor::Agent(42), Actor::System("mailer".into())] {
+        for actor in [
+            Actor::Customer,
+            Actor::Agent(42),
+            Actor::System("mailer".into()),
+        ] {
             assert_eq!(actor.to_string().parse::<Actor>(), Ok(actor));
         }
     }

@@ -186,9 +186,16 @@ fn every_status_pair_follows_the_table() {
                 assert_eq!(result, Ok(vec![]), "{from:?} → {to:?} is a no-op");
             } else if allowed.contains(&(from, to)) {
                 let events = result.unwrap_or_else(|e| panic!("{from:?} → {to:?} refused: {e}"));
-                assert!(events.contains(&moved(from, to)), "{from:?} → {to:?}: {events:?}");
+                assert!(
+                    events.contains(&moved(from, to)),
+                    "{from:?} → {to:?}: {events:?}"
+                );
             } else {
-                assert_eq!(result, Err(TicketError::IllegalTransition { from, to }), "{from:?} → {to:?}");
+                assert_eq!(
+                    result,
+                    Err(TicketError::IllegalTransition { from, to }),
+                    "{from:?} → {to:?}"
+                );
             }
         }
     }
@@ -199,49 +206,84 @@ fn closing_and_reopening_are_recorded_as_facts() {
     framework()
         .given(history_at(Status::Resolved))
         .when(TicketCommand::ChangeStatus { to: Status::Closed })
-        .then_expect_events(vec![moved(Status::Resolved, Status::Closed), TicketEvent::TicketClosed {}]);
+        .then_expect_events(vec![
+            moved(Status::Resolved, Status::Closed),
+            TicketEvent::TicketClosed {},
+        ]);
     framework()
         .given(history_at(Status::Closed))
-        .when(TicketCommand::ChangeStatus { to: Status::InProgress })
-        .then_expect_events(vec![TicketEvent::TicketReopened {}, moved(Status::Closed, Status::InProgress)]);
+        .when(TicketCommand::ChangeStatus {
+            to: Status::InProgress,
+        })
+        .then_expect_events(vec![
+            TicketEvent::TicketReopened {},
+            moved(Status::Closed, Status::InProgress),
+        ]);
 }
 
 #[test]
 fn the_illegal_transition_reason_is_japanese() {
-    let error = TicketError::IllegalTransition { from: Status::Closed, to: Status::Resolved };
-    assert_eq!(error.to_string(), "ステータスを「クローズ」から「対応完了」に変更することはできません。");
+    let error = TicketError::IllegalTransition {
+        from: Status::Closed,
+        to: Status::Resolved,
+    };
+    assert_eq!(
+        error.to_string(),
+        "ステータスを「クローズ」から「対応完了」に変更することはできません。"
+    );
 }
 
 #[test]
 fn priority_changes_record_from_and_to_and_repeat_is_a_no_op() {
     framework()
         .given(vec![opened()])
-        .when(TicketCommand::ChangePriority { to: Priority::Urgent })
-        .then_expect_events(vec![TicketEvent::PriorityChanged { from: Priority::Medium, to: Priority::Urgent }]);
+        .when(TicketCommand::ChangePriority {
+            to: Priority::Urgent,
+        })
+        .then_expect_events(vec![TicketEvent::PriorityChanged {
+            from: Priority::Medium,
+            to: Priority::Urgent,
+        }]);
     framework()
         .given(vec![opened()])
-        .when(TicketCommand::ChangePriority { to: Priority::Medium })
+        .when(TicketCommand::ChangePriority {
+            to: Priority::Medium,
+        })
         .then_expect_events(vec![]);
 }
 
 #[test]
 fn assignment_records_the_previous_assignee() {
     framework()
-        .given(vec![opened(), TicketEvent::TicketAssigned { from: None, to: 1 }])
+        .given(vec![
+            opened(),
+            TicketEvent::TicketAssigned { from: None, to: 1 },
+        ])
         .when(TicketCommand::Assign { to: 2 })
-        .then_expect_events(vec![TicketEvent::TicketAssigned { from: Some(1), to: 2 }]);
+        .then_expect_events(vec![TicketEvent::TicketAssigned {
+            from: Some(1),
+            to: 2,
+        }]);
     framework()
-        .given(vec![opened(), TicketEvent::TicketAssigned { from: None, to: 1 }])
+        .given(vec![
+            opened(),
+            TicketEvent::TicketAssigned { from: None, to: 1 },
+        ])
         .when(TicketCommand::Unassign)
         .then_expect_events(vec![TicketEvent::TicketUnassigned { from: 1 }]);
-    framework().given(vec![opened()]).when(TicketCommand::Unassign).then_expect_events(vec![]);
+    framework()
+        .given(vec![opened()])
+        .when(TicketCommand::Unassign)
+        .then_expect_events(vec![]);
 }
 
 #[test]
 fn a_reply_on_a_new_ticket_takes_it_into_progress_and_threads_to_the_last_mail() {
     let reply_id = Uuid::from_u128(7);
     let mut given = vec![opened()];
-    let TicketCommand::ReceiveCustomerMessage(message) = TicketCommand::ReceiveCustomerMessage(Box::new(customer_message())) else {
+    let TicketCommand::ReceiveCustomerMessage(message) =
+        TicketCommand::ReceiveCustomerMessage(Box::new(customer_message()))
+    else {
         unreachable!()
     };
     given.push(TicketEvent::CustomerMessageReceived {
@@ -255,10 +297,19 @@ fn a_reply_on_a_new_ticket_takes_it_into_progress_and_threads_to_the_last_mail()
         attachments: vec![],
         received_at: message.received_at,
     });
-    let events = framework().given(given).when(reply(reply_id)).inspect_result().expect("queued");
+    let events = framework()
+        .given(given)
+        .when(reply(reply_id))
+        .inspect_result()
+        .expect("queued");
     assert_eq!(events[0], moved(Status::New, Status::InProgress));
     match &events[1] {
-        TicketEvent::ReplyQueued { reply_id: id, to, in_reply_to, .. } => {
+        TicketEvent::ReplyQueued {
+            reply_id: id,
+            to,
+            in_reply_to,
+            ..
+        } => {
             assert_eq!(*id, reply_id);
             assert_eq!(to.as_str(), "taro@example.jp");
             assert_eq!(in_reply_to.as_deref(), Some("<abc@example.jp>"));
@@ -269,14 +320,19 @@ fn a_reply_on_a_new_ticket_takes_it_into_progress_and_threads_to_the_last_mail()
 
 #[test]
 fn nothing_can_be_replied_on_a_closed_ticket() {
-    framework().given(history_at(Status::Closed)).when(reply(Uuid::from_u128(1))).then_expect_error(TicketError::ReplyOnClosed);
+    framework()
+        .given(history_at(Status::Closed))
+        .when(reply(Uuid::from_u128(1)))
+        .then_expect_error(TicketError::ReplyOnClosed);
 }
 
 #[test]
 fn a_phone_ticket_without_address_cannot_be_answered_by_mail() {
     let mut open = open_command(Channel::Phone);
     open.customer.email = None;
-    let TicketEvent::TicketOpened { .. } = opened() else { unreachable!() };
+    let TicketEvent::TicketOpened { .. } = opened() else {
+        unreachable!()
+    };
     let phone_opened = TicketEvent::TicketOpened {
         ticket_id: open.ticket_id,
         inquiry_number: open.inquiry_number,
@@ -289,22 +345,32 @@ fn a_phone_ticket_without_address_cannot_be_answered_by_mail() {
         priority: Priority::Medium,
         received_at: open.received_at,
     };
-    framework().given(vec![phone_opened]).when(reply(Uuid::from_u128(1))).then_expect_error(TicketError::NoCustomerEmail);
+    framework()
+        .given(vec![phone_opened])
+        .when(reply(Uuid::from_u128(1)))
+        .then_expect_error(TicketError::NoCustomerEmail);
 }
 
 #[test]
 fn a_customer_message_reopens_a_resolved_ticket_and_is_refused_on_a_closed_one() {
     let events = framework()
         .given(history_at(Status::Resolved))
-        .when(TicketCommand::ReceiveCustomerMessage(Box::new(customer_message())))
+        .when(TicketCommand::ReceiveCustomerMessage(Box::new(
+            customer_message(),
+        )))
         .inspect_result()
         .expect("recorded");
     assert_eq!(events[0], moved(Status::Resolved, Status::InProgress));
-    assert!(matches!(events[1], TicketEvent::CustomerMessageReceived { .. }));
+    assert!(matches!(
+        events[1],
+        TicketEvent::CustomerMessageReceived { .. }
+    ));
 
     framework()
         .given(history_at(Status::Closed))
-        .when(TicketCommand::ReceiveCustomerMessage(Box::new(customer_message())))
+        .when(TicketCommand::ReceiveCustomerMessage(Box::new(
+            customer_message(),
+        )))
         .then_expect_error(TicketError::MessageOnClosed);
 }
 
@@ -318,30 +384,54 @@ fn deliveries_are_recorded_once_and_late_failures_change_nothing() {
         body: Body::parse("本文").expect("valid"),
         in_reply_to: None,
     };
-    let delivered = TicketEvent::ReplyDelivered { reply_id, provider_message_id: "ses-1".into() };
+    let delivered = TicketEvent::ReplyDelivered {
+        reply_id,
+        provider_message_id: "ses-1".into(),
+    };
     framework()
         .given(vec![opened(), queued.clone()])
-        .when(TicketCommand::RecordDelivery { reply_id, provider_message_id: "ses-1".into() })
+        .when(TicketCommand::RecordDelivery {
+            reply_id,
+            provider_message_id: "ses-1".into(),
+        })
         .then_expect_events(vec![delivered.clone()]);
     framework()
         .given(vec![opened(), queued.clone(), delivered.clone()])
-        .when(TicketCommand::RecordDelivery { reply_id, provider_message_id: "ses-1".into() })
+        .when(TicketCommand::RecordDelivery {
+            reply_id,
+            provider_message_id: "ses-1".into(),
+        })
         .then_expect_events(vec![]);
     framework()
         .given(vec![opened(), queued, delivered])
-        .when(TicketCommand::RecordDeliveryFailure { reply_id, reason: "late".into(), attempt: 2, permanent: false })
+        .when(TicketCommand::RecordDeliveryFailure {
+            reply_id,
+            reason: "late".into(),
+            attempt: 2,
+            permanent: false,
+        })
         .then_expect_events(vec![]);
     framework()
         .given(vec![opened()])
-        .when(TicketCommand::RecordDelivery { reply_id, provider_message_id: "x".into() })
+        .when(TicketCommand::RecordDelivery {
+            reply_id,
+            provider_message_id: "x".into(),
+        })
         .then_expect_error(TicketError::UnknownReply);
 }
 
 #[test]
 fn the_acknowledgement_is_recorded_once() {
     framework()
-        .given(vec![opened(), TicketEvent::AcknowledgementSent { provider_message_id: "m1".into() }])
-        .when(TicketCommand::RecordAcknowledgement { provider_message_id: "m2".into() })
+        .given(vec![
+            opened(),
+            TicketEvent::AcknowledgementSent {
+                provider_message_id: "m1".into(),
+            },
+        ])
+        .when(TicketCommand::RecordAcknowledgement {
+            provider_message_id: "m2".into(),
+        })
         .then_expect_events(vec![]);
 }
 
@@ -349,22 +439,37 @@ fn the_acknowledgement_is_recorded_once() {
 fn internal_notes_are_events_of_their_own_and_never_part_of_a_reply() {
     let note = NoteBody::parse("社内メモ: 返金承認待ち").expect("valid");
     let events = framework()
-        .given(vec![opened(), TicketEvent::InternalNoteAdded { note_id: Uuid::from_u128(2), body: note }])
+        .given(vec![
+            opened(),
+            TicketEvent::InternalNoteAdded {
+                note_id: Uuid::from_u128(2),
+                body: note,
+            },
+        ])
         .when(reply(Uuid::from_u128(3)))
         .inspect_result()
         .expect("queued");
     let json = serde_json::to_string(&events).expect("serializes");
-    assert!(!json.contains("社内メモ"), "a reply must never carry a note: {json}");
+    assert!(
+        !json.contains("社内メモ"),
+        "a reply must never carry a note: {json}"
+    );
 }
 
 #[test]
 fn events_round_trip_through_their_stored_payload() {
     for event in history_at(Status::Closed).into_iter().chain([
-        TicketEvent::PriorityChanged { from: Priority::Low, to: Priority::Urgent },
+        TicketEvent::PriorityChanged {
+            from: Priority::Low,
+            to: Priority::Urgent,
+        },
         TicketEvent::TicketReopened {},
     ]) {
         let payload = event.to_payload().expect("serializes");
         assert!(payload.is_object(), "{payload}");
-        assert_eq!(TicketEvent::from_payload(event.type_name(), payload).expect("decodes"), event);
+        assert_eq!(
+            TicketEvent::from_payload(event.type_name(), payload).expect("decodes"),
+            event
+        );
     }
 }

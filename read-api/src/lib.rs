@@ -12,5 +12,7 @@ use command_api::http::AppState;
 
 /// Every read route.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(categories::router()).merge(openapi::router())
+    Router::new()
+        .merge(categories::router())
+        .merge(openapi::router())
 }

@@ -13,7 +13,7 @@ use sqlx::Connection;
 use tracing::instrument;
 
 use super::{EventStore, NewEvent};
-use crate::db::{is_unique_violation, now_micros, Db};
+use crate::db::{Db, is_unique_violation, now_micros};
 
 /// A value that must be unique across all streams (an inquiry number, an
 /// inbound mail's Message-ID), claimed atomically with the events.

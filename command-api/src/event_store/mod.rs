@@ -66,7 +66,9 @@ pub struct EventStore {
 
 impl std::fmt::Debug for EventStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStore").field("upcasters", &self.upcasters.len()).finish_non_exhaustive()
+        f.debug_struct("EventStore")
+            .field("upcasters", &self.upcasters.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -78,7 +80,11 @@ impl EventStore {
     /// A store that rewrites old event versions on read, before anyone sees them.
     pub fn with_upcasters(db: Db, upcasters: Vec<Box<dyn EventUpcaster>>) -> Self {
         let (head, _) = watch::channel(0);
-        Self { db, upcasters: Arc::new(upcasters), head: Arc::new(head) }
+        Self {
+            db,
+            upcasters: Arc::new(upcasters),
+            head: Arc::new(head),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -104,7 +110,18 @@ impl EventStore {
         if self.upcasters.is_empty() {
             return event;
         }
-        let StoredEvent { position, event_id, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at } = event;
+        let StoredEvent {
+            position,
+            event_id,
+            aggregate_type,
+            aggregate_id,
+            sequence,
+            event_type,
+            event_version,
+            payload,
+            metadata,
+            recorded_at,
+        } = event;
         let mut serialized = SerializedEvent {
             aggregate_id,
             sequence: usize::try_from(sequence).unwrap_or_default(),

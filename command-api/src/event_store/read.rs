@@ -5,8 +5,7 @@ use uuid::Uuid;
 
 use super::{EventStore, ReadError, StoredEvent};
 
-const COLUMNS: &str =
-    "global_position, event_id, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
+const COLUMNS: &str = "global_position, event_id, aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, recorded_at";
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
@@ -24,12 +23,18 @@ struct EventRow {
 
 impl EventRow {
     fn decode(self) -> Result<StoredEvent, ReadError> {
-        let corrupt = |reason: String| ReadError::Corrupt { position: self.global_position, reason };
+        let corrupt = |reason: String| ReadError::Corrupt {
+            position: self.global_position,
+            reason,
+        };
         Ok(StoredEvent {
             position: self.global_position,
-            event_id: Uuid::parse_str(&self.event_id).map_err(|e| corrupt(format!("event_id: {e}")))?,
-            payload: serde_json::from_str(&self.payload).map_err(|e| corrupt(format!("payload: {e}")))?,
-            metadata: serde_json::from_str(&self.metadata).map_err(|e| corrupt(format!("metadata: {e}")))?,
+            event_id: Uuid::parse_str(&self.event_id)
+                .map_err(|e| corrupt(format!("event_id: {e}")))?,
+            payload: serde_json::from_str(&self.payload)
+                .map_err(|e| corrupt(format!("payload: {e}")))?,
+            metadata: serde_json::from_str(&self.metadata)
+                .map_err(|e| corrupt(format!("metadata: {e}")))?,
             aggregate_type: self.aggregate_type,
             aggregate_id: self.aggregate_id,
             sequence: self.sequence,
@@ -52,25 +57,45 @@ impl EventStore {
     /// reading again later never skips an event and never waits long, unlike
     /// timeout-based gap skipping, which gives up on events.
     #[instrument(name = "event_store.read_all", skip(self), fields(events))]
-    pub async fn read_all(&self, after_position: i64, limit: i64) -> Result<Vec<StoredEvent>, ReadError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?");
+    pub async fn read_all(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, ReadError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?"
+        );
         let rows: Vec<EventRow> = crate::on_pool!(self.db(), pool => {
             sqlx::query_as(&sql).bind(after_position).bind(limit).fetch_all(pool).await
         })?;
-        let contiguous = (after_position + 1..).zip(&rows).take_while(|(expected, row)| row.global_position == *expected).count();
+        let contiguous = (after_position + 1..)
+            .zip(&rows)
+            .take_while(|(expected, row)| row.global_position == *expected)
+            .count();
         tracing::Span::current().record("events", contiguous);
-        rows.into_iter().take(contiguous).map(|row| row.decode().map(|e| self.upcast(e))).collect()
+        rows.into_iter()
+            .take(contiguous)
+            .map(|row| row.decode().map(|e| self.upcast(e)))
+            .collect()
     }
 
     /// Every event of one stream, in sequence order.
     #[instrument(name = "event_store.read_stream", skip(self), fields(events))]
-    pub async fn read_stream(&self, aggregate_type: &str, aggregate_id: &str) -> Result<Vec<StoredEvent>, ReadError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY sequence");
+    pub async fn read_stream(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<Vec<StoredEvent>, ReadError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM events WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY sequence"
+        );
         let rows: Vec<EventRow> = crate::on_pool!(self.db(), pool => {
             sqlx::query_as(&sql).bind(aggregate_type).bind(aggregate_id).fetch_all(pool).await
         })?;
         tracing::Span::current().record("events", rows.len());
-        rows.into_iter().map(|row| row.decode().map(|e| self.upcast(e))).collect()
+        rows.into_iter()
+            .map(|row| row.decode().map(|e| self.upcast(e)))
+            .collect()
     }
 
     /// The last committed position (0 for an empty store).

@@ -74,18 +74,30 @@ impl ApiError {
 
     fn message(&self) -> String {
         match self {
-            ApiError::BadRequest(detail) => format!("リクエストの形式が正しくありません({detail})。"),
+            ApiError::BadRequest(detail) => {
+                format!("リクエストの形式が正しくありません({detail})。")
+            }
             ApiError::Unauthorized => "ログインが必要です。".into(),
             ApiError::Forbidden => "この操作を行う権限がありません。".into(),
             ApiError::NotFound => "お問い合わせが見つかりません。".into(),
-            ApiError::Conflict { .. } => "他の担当者がこのお問い合わせを更新しました。最新の内容を確認してください。".into(),
-            ApiError::IdempotencyMismatch => "この Idempotency-Key は別の内容のリクエストで使用済みです。".into(),
+            ApiError::Conflict { .. } => {
+                "他の担当者がこのお問い合わせを更新しました。最新の内容を確認してください。".into()
+            }
+            ApiError::IdempotencyMismatch => {
+                "この Idempotency-Key は別の内容のリクエストで使用済みです。".into()
+            }
             ApiError::PayloadTooLarge => "送信内容が大きすぎます。".into(),
-            ApiError::UnsupportedMediaType => "Content-Type は application/json を指定してください。".into(),
+            ApiError::UnsupportedMediaType => {
+                "Content-Type は application/json を指定してください。".into()
+            }
             ApiError::Validation(_) => "入力内容に誤りがあります。".into(),
             ApiError::Rule(reason) => reason.clone(),
-            ApiError::PreconditionRequired => "If-Match ヘッダーに表示中のバージョンを指定してください。".into(),
-            ApiError::Internal(_) => "サーバーで問題が発生しました。時間をおいて再度お試しください。".into(),
+            ApiError::PreconditionRequired => {
+                "If-Match ヘッダーに表示中のバージョンを指定してください。".into()
+            }
+            ApiError::Internal(_) => {
+                "サーバーで問題が発生しました。時間をおいて再度お試しください。".into()
+            }
         }
     }
 }
@@ -100,12 +112,16 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Validation(errors) => body["errors"] = json!(errors),
             ApiError::Rule(reason) => body["errors"] = json!({ "_": [reason] }),
-            ApiError::Conflict { current_version } => body["current_version"] = json!(current_version),
+            ApiError::Conflict { current_version } => {
+                body["current_version"] = json!(current_version)
+            }
             _ => {}
         }
         let mut response = (status, axum::Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

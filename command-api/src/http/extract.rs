@@ -33,15 +33,24 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
         if !is_json {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let raw = Bytes::from_request(req, state).await.map_err(|rejection| match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-            _ => ApiError::BadRequest("本文を読み取れません".into()),
+        let raw = Bytes::from_request(req, state).await.map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+                _ => ApiError::BadRequest("本文を読み取れません".into()),
+            }
         })?;
-        let text = std::str::from_utf8(&raw).map_err(|_| ApiError::BadRequest("UTF-8 ではありません".into()))?;
+        let text = std::str::from_utf8(&raw)
+            .map_err(|_| ApiError::BadRequest("UTF-8 ではありません".into()))?;
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(fields)) => Ok(Self { raw, fields }),
-            Ok(_) => Err(ApiError::BadRequest("JSON オブジェクトを送信してください".into())),
-            Err(e) => Err(ApiError::BadRequest(format!("JSON の構文エラー: {} 行 {} 列", e.line(), e.column()))),
+            Ok(_) => Err(ApiError::BadRequest(
+                "JSON オブジェクトを送信してください".into(),
+            )),
+            Err(e) => Err(ApiError::BadRequest(format!(
+                "JSON の構文エラー: {} 行 {} 列",
+                e.line(),
+                e.column()
+            ))),
         }
     }
 }
@@ -53,7 +62,10 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let value = parts.headers.get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+        let value = parts
+            .headers
+            .get(header::IF_MATCH)
+            .ok_or(ApiError::PreconditionRequired)?;
         value
             .to_str()
             .ok()
@@ -61,7 +73,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             .and_then(|v| v.parse::<i64>().ok())
             .filter(|v| *v >= 0)
             .map(IfMatch)
-            .ok_or_else(|| ApiError::field("If-Match", "バージョンは0以上の整数で指定してください。"))
+            .ok_or_else(|| {
+                ApiError::field("If-Match", "バージョンは0以上の整数で指定してください。")
+            })
     }
 }
 
@@ -75,9 +89,16 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKeyHeader {
         let Some(value) = parts.headers.get("idempotency-key") else {
             return Ok(Self(None));
         };
-        let key = value.to_str().ok().map(str::trim).filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
-        key.map(|k| Self(Some(k.to_owned())))
-            .ok_or_else(|| ApiError::field("Idempotency-Key", "Idempotency-Key は255文字以内の英数字記号で指定してください。"))
+        let key =
+            value.to_str().ok().map(str::trim).filter(|k| {
+                (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
+            });
+        key.map(|k| Self(Some(k.to_owned()))).ok_or_else(|| {
+            ApiError::field(
+                "Idempotency-Key",
+                "Idempotency-Key は255文字以内の英数字記号で指定してください。",
+            )
+        })
     }
 }
 
@@ -87,7 +108,10 @@ pub struct Agent(pub Employee);
 impl FromRequestParts<AppState> for Agent {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(employee) = parts.extensions.get::<Employee>() {
             return Ok(Agent(employee.clone()));
         }
@@ -98,13 +122,19 @@ impl FromRequestParts<AppState> for Agent {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(ApiError::Unauthorized)?;
-        let employee = employees::authenticate_token(&state.db, token).await?.ok_or(ApiError::Unauthorized)?;
+        let employee = employees::authenticate_token(&state.db, token)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
         Ok(Agent(employee))
     }
 }
 
 impl Agent {
     pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        if self.0.role >= role { Ok(()) } else { Err(ApiError::Forbidden) }
+        if self.0.role >= role {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }

@@ -15,11 +15,17 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a Map<String, Value>) -> Self {
-        Self { map, errors: FieldErrors::new() }
+        Self {
+            map,
+            errors: FieldErrors::new(),
+        }
     }
 
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.entry(field.to_owned()).or_default().push(message.into());
+        self.errors
+            .entry(field.to_owned())
+            .or_default()
+            .push(message.into());
     }
 
     /// A string field; `None` when absent or null. A wrong type is an error.
@@ -35,7 +41,11 @@ impl<'a> Fields<'a> {
     }
 
     /// A value parsed by a domain constructor; absence counts as empty input.
-    pub fn parse<T>(&mut self, field: &str, parse: impl FnOnce(&str) -> Result<T, ValueError>) -> Option<T> {
+    pub fn parse<T>(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&str) -> Result<T, ValueError>,
+    ) -> Option<T> {
         let raw = self.text(field);
         if self.errors.contains_key(field) {
             return None;
@@ -107,7 +117,11 @@ impl<'a> Fields<'a> {
 
     /// `Err` with every collected message, or `Ok` when there were none.
     pub fn finish(self) -> Result<(), ApiError> {
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
     }
 }
 

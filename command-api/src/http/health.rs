@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use super::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 /// The process is up. Deliberately touches nothing else, so a database outage
@@ -27,6 +29,13 @@ pub async fn healthz() -> axum::Json<Value> {
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, axum::Json<Value>) {
     let database = state.db.ping().await.is_ok();
     let migrations = database && state.db.migrations_current().await.unwrap_or(false);
-    let status = if migrations { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, axum::Json(json!({ "database": database, "migrations": migrations })))
+    let status = if migrations {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        axum::Json(json!({ "database": database, "migrations": migrations })),
+    )
 }

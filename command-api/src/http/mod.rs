@@ -59,7 +59,10 @@ pub fn with_standard_layers<S: Clone + Send + Sync + 'static>(router: Router<S>)
         tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "request finished");
     });
     router
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(10)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(10),
+        ))
         .layer(trace)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -67,10 +70,18 @@ pub fn with_standard_layers<S: Clone + Send + Sync + 'static>(router: Router<S>)
 
 /// Health and command routes with the standard layers: the command-api role.
 pub fn app(state: AppState) -> Router {
-    with_standard_layers(Router::new().merge(health::router()).merge(router()).with_state(state))
+    with_standard_layers(
+        Router::new()
+            .merge(health::router())
+            .merge(router())
+            .with_state(state),
+    )
 }
 
 /// The id set by the request-id layer, recorded in event metadata.
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }

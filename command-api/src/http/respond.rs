@@ -12,7 +12,9 @@ use crate::idempotency::{self, Previous};
 /// `{ticket_id, inquiry_number, version, position}` with the ticket's location
 /// and its version as ETag, for the next command's If-Match.
 pub fn command_response(status: StatusCode, body: Value) -> Response {
-    let location = body["inquiry_number"].as_str().map(|n| format!("/api/v1/tickets/{n}"));
+    let location = body["inquiry_number"]
+        .as_str()
+        .map(|n| format!("/api/v1/tickets/{n}"));
     let etag = body["version"].as_i64().map(|v| format!("\"{v}\""));
     let mut response = (status, axum::Json(body)).into_response();
     let headers = response.headers_mut();
@@ -26,7 +28,11 @@ pub fn command_response(status: StatusCode, body: Value) -> Response {
 }
 
 /// The first response of an earlier identical request, if there was one.
-pub async fn replay(state: &AppState, key: Option<&IdempotencyKey>, status: StatusCode) -> Result<Option<Response>, ApiError> {
+pub async fn replay(
+    state: &AppState,
+    key: Option<&IdempotencyKey>,
+    status: StatusCode,
+) -> Result<Option<Response>, ApiError> {
     let Some(key) = key else { return Ok(None) };
     match idempotency::lookup(&state.db, &key.scope, &key.key, &key.request_hash).await? {
         Previous::None => Ok(None),

@@ -5,7 +5,9 @@ use uuid::Uuid;
 
 use super::event::{Attachment, Customer, MessageSource};
 use super::{Channel, Priority, Status};
-use crate::values::{Body, CustomerEmail, CustomerName, InquiryNumber, NoteBody, OrderNumber, Subject};
+use crate::values::{
+    Body, CustomerEmail, CustomerName, InquiryNumber, NoteBody, OrderNumber, Subject,
+};
 
 /// Opening a ticket. The number is allocated by the caller beforehand, because
 /// allocation needs storage and the aggregate does no I/O.
@@ -43,14 +45,37 @@ pub struct CustomerMessage {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TicketCommand {
     Open(Box<OpenTicket>),
-    ChangeStatus { to: Status },
-    ChangePriority { to: Priority },
-    Assign { to: i64 },
+    ChangeStatus {
+        to: Status,
+    },
+    ChangePriority {
+        to: Priority,
+    },
+    Assign {
+        to: i64,
+    },
     Unassign,
-    AddInternalNote { note_id: Uuid, body: NoteBody },
-    QueueReply { reply_id: Uuid, subject: Subject, body: Body },
-    RecordDelivery { reply_id: Uuid, provider_message_id: String },
-    RecordDeliveryFailure { reply_id: Uuid, reason: String, attempt: u32, permanent: bool },
+    AddInternalNote {
+        note_id: Uuid,
+        body: NoteBody,
+    },
+    QueueReply {
+        reply_id: Uuid,
+        subject: Subject,
+        body: Body,
+    },
+    RecordDelivery {
+        reply_id: Uuid,
+        provider_message_id: String,
+    },
+    RecordDeliveryFailure {
+        reply_id: Uuid,
+        reason: String,
+        attempt: u32,
+        permanent: bool,
+    },
     ReceiveCustomerMessage(Box<CustomerMessage>),
-    RecordAcknowledgement { provider_message_id: String },
+    RecordAcknowledgement {
+        provider_message_id: String,
+    },
 }

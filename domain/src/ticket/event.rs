@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::{Channel, Priority, Status};
-use crate::values::{Body, CustomerEmail, CustomerName, InquiryNumber, NoteBody, OrderNumber, Subject};
+use crate::values::{
+    Body, CustomerEmail, CustomerName, InquiryNumber, NoteBody, OrderNumber, Subject,
+};
 
 /// The customer as they introduced themselves. Phone callers may give no address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,15 +149,18 @@ impl TicketEvent {
     /// The payload without the enum tag; the type is stored in its own column.
     pub fn to_payload(&self) -> Result<serde_json::Value, serde_json::Error> {
         match serde_json::to_value(self)? {
-            serde_json::Value::Object(mut map) if map.len() == 1 => {
-                Ok(map.remove(self.type_name()).unwrap_or(serde_json::Value::Null))
-            }
+            serde_json::Value::Object(mut map) if map.len() == 1 => Ok(map
+                .remove(self.type_name())
+                .unwrap_or(serde_json::Value::Null)),
             other => Ok(other),
         }
     }
 
     /// Rebuilds an event from its type and payload (after any upcasting).
-    pub fn from_payload(event_type: &str, payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+    pub fn from_payload(
+        event_type: &str,
+        payload: serde_json::Value,
+    ) -> Result<Self, serde_json::Error> {
         let mut map = serde_json::Map::with_capacity(1);
         map.insert(event_type.to_owned(), payload);
         serde_json::from_value(serde_json::Value::Object(map))

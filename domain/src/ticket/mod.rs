@@ -105,30 +105,68 @@ impl Ticket {
             TicketCommand::Open(_) => Err(TicketError::AlreadyOpened),
             TicketCommand::ChangeStatus { to } => self.status_events(to),
             TicketCommand::ChangePriority { to } if to == self.priority => Ok(Vec::new()),
-            TicketCommand::ChangePriority { to } => Ok(vec![TicketEvent::PriorityChanged { from: self.priority, to }]),
+            TicketCommand::ChangePriority { to } => Ok(vec![TicketEvent::PriorityChanged {
+                from: self.priority,
+                to,
+            }]),
             TicketCommand::Assign { to } if Some(to) == self.assignee => Ok(Vec::new()),
-            TicketCommand::Assign { to } => Ok(vec![TicketEvent::TicketAssigned { from: self.assignee, to }]),
-            TicketCommand::Unassign => Ok(self.assignee.map(|from| TicketEvent::TicketUnassigned { from }).into_iter().collect()),
-            TicketCommand::AddInternalNote { note_id, body } => Ok(vec![TicketEvent::InternalNoteAdded { note_id, body }]),
-            TicketCommand::QueueReply { reply_id, subject, body } => self.decide_reply(reply_id, subject, body),
-            TicketCommand::RecordDelivery { reply_id, provider_message_id } => match self.replies.get(&reply_id) {
+            TicketCommand::Assign { to } => Ok(vec![TicketEvent::TicketAssigned {
+                from: self.assignee,
+                to,
+            }]),
+            TicketCommand::Unassign => Ok(self
+                .assignee
+                .map(|from| TicketEvent::TicketUnassigned { from })
+                .into_iter()
+                .collect()),
+            TicketCommand::AddInternalNote { note_id, body } => {
+                Ok(vec![TicketEvent::InternalNoteAdded { note_id, body }])
+            }
+            TicketCommand::QueueReply {
+                reply_id,
+                subject,
+                body,
+            } => self.decide_reply(reply_id, subject, body),
+            TicketCommand::RecordDelivery {
+                reply_id,
+                provider_message_id,
+            } => match self.replies.get(&reply_id) {
                 None => Err(TicketError::UnknownReply),
                 Some(Delivery::Delivered) => Ok(Vec::new()),
-                Some(_) => Ok(vec![TicketEvent::ReplyDelivered { reply_id, provider_message_id }]),
+                Some(_) => Ok(vec![TicketEvent::ReplyDelivered {
+                    reply_id,
+                    provider_message_id,
+                }]),
             },
-            TicketCommand::RecordDeliveryFailure { reply_id, reason, attempt, permanent } => {
+            TicketCommand::RecordDeliveryFailure {
+                reply_id,
+                reason,
+                attempt,
+                permanent,
+            } => {
                 match self.replies.get(&reply_id) {
                     None => Err(TicketError::UnknownReply),
                     // A late failure report for a delivered or abandoned mail changes nothing.
-                    Some(Delivery::Delivered | Delivery::Failed { permanent: true }) => Ok(Vec::new()),
-                    Some(_) => Ok(vec![TicketEvent::ReplyDeliveryFailed { reply_id, reason, attempt, permanent }]),
+                    Some(Delivery::Delivered | Delivery::Failed { permanent: true }) => {
+                        Ok(Vec::new())
+                    }
+                    Some(_) => Ok(vec![TicketEvent::ReplyDeliveryFailed {
+                        reply_id,
+                        reason,
+                        attempt,
+                        permanent,
+                    }]),
                 }
             }
-            TicketCommand::ReceiveCustomerMessage(message) => self.decide_customer_message(*message),
-            TicketCommand::RecordAcknowledgement { .. } if self.acknowledged => Ok(Vec::new()),
-            TicketCommand::RecordAcknowledgement { provider_message_id } => {
-                Ok(vec![TicketEvent::AcknowledgementSent { provider_message_id }])
+            TicketCommand::ReceiveCustomerMessage(message) => {
+                self.decide_customer_message(*message)
             }
+            TicketCommand::RecordAcknowledgement { .. } if self.acknowledged => Ok(Vec::new()),
+            TicketCommand::RecordAcknowledgement {
+                provider_message_id,
+            } => Ok(vec![TicketEvent::AcknowledgementSent {
+                provider_message_id,
+            }]),
         }
     }
 
@@ -173,15 +211,26 @@ impl Ticket {
         Ok(events)
     }
 
-    fn decide_reply(&self, reply_id: Uuid, subject: crate::values::Subject, body: crate::values::Body) -> Result<Vec<TicketEvent>, TicketError> {
+    fn decide_reply(
+        &self,
+        reply_id: Uuid,
+        subject: crate::values::Subject,
+        body: crate::values::Body,
+    ) -> Result<Vec<TicketEvent>, TicketError> {
         if self.status == Status::Closed {
             return Err(TicketError::ReplyOnClosed);
         }
-        let to = self.customer_email.clone().ok_or(TicketError::NoCustomerEmail)?;
+        let to = self
+            .customer_email
+            .clone()
+            .ok_or(TicketError::NoCustomerEmail)?;
         let mut events = Vec::with_capacity(2);
         // Answering is working on it: a reply takes a new ticket into progress.
         if self.status == Status::New {
-            events.push(TicketEvent::StatusChanged { from: Status::New, to: Status::InProgress });
+            events.push(TicketEvent::StatusChanged {
+                from: Status::New,
+                to: Status::InProgress,
+            });
         }
         events.push(TicketEvent::ReplyQueued {
             reply_id,
@@ -193,14 +242,20 @@ impl Ticket {
         Ok(events)
     }
 
-    fn decide_customer_message(&self, message: CustomerMessage) -> Result<Vec<TicketEvent>, TicketError> {
+    fn decide_customer_message(
+        &self,
+        message: CustomerMessage,
+    ) -> Result<Vec<TicketEvent>, TicketError> {
         if self.status == Status::Closed {
             return Err(TicketError::MessageOnClosed);
         }
         let mut events = Vec::with_capacity(2);
         // The customer is not satisfied yet: a resolved ticket goes back into progress.
         if self.status == Status::Resolved {
-            events.push(TicketEvent::StatusChanged { from: Status::Resolved, to: Status::InProgress });
+            events.push(TicketEvent::StatusChanged {
+                from: Status::Resolved,
+                to: Status::InProgress,
+            });
         }
         events.push(TicketEvent::CustomerMessageReceived {
             message_id: message.message_id,
@@ -224,7 +279,12 @@ impl Aggregate for Ticket {
     type Error = TicketError;
     type Services = ();
 
-    async fn handle(&mut self, command: Self::Command, _services: &Self::Services, sink: &EventSink<Self>) -> Result<(), Self::Error> {
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
         for event in self.decide(command)? {
             sink.write(event, self).await;
         }
@@ -233,7 +293,13 @@ impl Aggregate for Ticket {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            TicketEvent::TicketOpened { inquiry_number, channel, customer, priority, .. } => {
+            TicketEvent::TicketOpened {
+                inquiry_number,
+                channel,
+                customer,
+                priority,
+                ..
+            } => {
                 self.opened = true;
                 self.inquiry_number = Some(inquiry_number);
                 self.channel = Some(channel);
@@ -251,16 +317,25 @@ impl Aggregate for Ticket {
             TicketEvent::ReplyDelivered { reply_id, .. } => {
                 self.replies.insert(reply_id, Delivery::Delivered);
             }
-            TicketEvent::ReplyDeliveryFailed { reply_id, permanent, .. } => {
-                self.replies.insert(reply_id, Delivery::Failed { permanent });
+            TicketEvent::ReplyDeliveryFailed {
+                reply_id,
+                permanent,
+                ..
+            } => {
+                self.replies
+                    .insert(reply_id, Delivery::Failed { permanent });
             }
-            TicketEvent::CustomerMessageReceived { mail_message_id, .. } => {
+            TicketEvent::CustomerMessageReceived {
+                mail_message_id, ..
+            } => {
                 if mail_message_id.is_some() {
                     self.last_customer_mail_id = mail_message_id;
                 }
             }
             TicketEvent::AcknowledgementSent { .. } => self.acknowledged = true,
-            TicketEvent::InternalNoteAdded { .. } | TicketEvent::TicketClosed {} | TicketEvent::TicketReopened {} => {}
+            TicketEvent::InternalNoteAdded { .. }
+            | TicketEvent::TicketClosed {}
+            | TicketEvent::TicketReopened {} => {}
         }
     }
 }

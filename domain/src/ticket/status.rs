@@ -27,7 +27,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::New, Status::InProgress, Status::Resolved, Status::Closed];
+    pub const ALL: [Status; 4] = [
+        Status::New,
+        Status::InProgress,
+        Status::Resolved,
+        Status::Closed,
+    ];
 
     pub fn can_move_to(self, to: Status) -> bool {
         use Status::*;
@@ -45,7 +50,9 @@ impl Status {
 
     /// The moves offered to an agent from this status.
     pub fn next(self) -> impl Iterator<Item = Status> {
-        Status::ALL.into_iter().filter(move |to| self.can_move_to(*to))
+        Status::ALL
+            .into_iter()
+            .filter(move |to| self.can_move_to(*to))
     }
 
     pub fn label_ja(self) -> &'static str {
@@ -73,7 +80,9 @@ impl Status {
 }
 
 /// How soon a ticket needs attention. Ordered from low to urgent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Low,
@@ -84,7 +93,12 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Medium, Priority::High, Priority::Urgent];
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Medium,
+        Priority::High,
+        Priority::Urgent,
+    ];
 
     pub fn label_ja(self) -> &'static str {
         match self {
@@ -152,7 +166,11 @@ macro_rules! from_str_via_as_str {
         impl std::str::FromStr for $ty {
             type Err = UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                <$ty>::ALL_VALUES.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| UnknownValue(s.to_owned()))
+                <$ty>::ALL_VALUES
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| UnknownValue(s.to_owned()))
             }
         }
     };

@@ -21,7 +21,9 @@ impl CustomerEmail {
             return Err(ValueError::Required);
         }
         if text.chars().count() > Self::MAX_CHARS {
-            return Err(ValueError::TooLong { max: Self::MAX_CHARS });
+            return Err(ValueError::TooLong {
+                max: Self::MAX_CHARS,
+            });
         }
         let (local, domain) = text.rsplit_once('@').ok_or(ValueError::InvalidEmail)?;
         if !valid_local(local) || !valid_domain(domain) {
@@ -49,7 +51,9 @@ fn valid_local(local: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(c))
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || SPECIALS.contains(c))
 }
 
 fn valid_domain(domain: &str) -> bool {
@@ -71,7 +75,11 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_addresses() {
-        for ok in ["taro@example.jp", "taro.yamada+sale@mail.example.co.jp", "a_b-c@x-y.example"] {
+        for ok in [
+            "taro@example.jp",
+            "taro.yamada+sale@mail.example.co.jp",
+            "a_b-c@x-y.example",
+        ] {
             assert!(CustomerEmail::parse(ok).is_ok(), "{ok}");
         }
     }
@@ -86,11 +94,26 @@ mod tests {
     #[test]
     fn refuses_malformed_addresses() {
         for bad in [
-            "taro", "@example.jp", "taro@", "taro@localhost", "taro@@example.jp", "ta ro@example.jp",
-            ".taro@example.jp", "taro.@example.jp", "ta..ro@example.jp", "taro@-example.jp",
-            "taro@example..jp", "たろう@example.jp", "taro@例え.jp", "a@b.c\r\nBcc: x@y.z",
+            "taro",
+            "@example.jp",
+            "taro@",
+            "taro@localhost",
+            "taro@@example.jp",
+            "ta ro@example.jp",
+            ".taro@example.jp",
+            "taro.@example.jp",
+            "ta..ro@example.jp",
+            "taro@-example.jp",
+            "taro@example..jp",
+            "たろう@example.jp",
+            "taro@例え.jp",
+            "a@b.c\r\nBcc: x@y.z",
         ] {
-            assert_eq!(CustomerEmail::parse(bad), Err(ValueError::InvalidEmail), "{bad}");
+            assert_eq!(
+                CustomerEmail::parse(bad),
+                Err(ValueError::InvalidEmail),
+                "{bad}"
+            );
         }
     }
 
@@ -100,6 +123,9 @@ mod tests {
         assert_eq!(long.len(), 100);
         let too_long = format!("{}@example.jp", "a".repeat(90));
         assert!(CustomerEmail::parse(&long).is_err()); // local part over 64
-        assert_eq!(CustomerEmail::parse(&too_long), Err(ValueError::TooLong { max: 100 }));
+        assert_eq!(
+            CustomerEmail::parse(&too_long),
+            Err(ValueError::TooLong { max: 100 })
+        );
     }
 }

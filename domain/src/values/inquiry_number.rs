@@ -45,7 +45,12 @@ impl InquiryNumber {
 
     /// The day key used by the per-day sequence, `YYYYMMDD`.
     pub fn day_key(date: Date) -> String {
-        format!("{:04}{:02}{:02}", date.year(), u8::from(date.month()), date.day())
+        format!(
+            "{:04}{:02}{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        )
     }
 
     pub fn date(&self) -> Date {
@@ -67,21 +72,37 @@ impl FromStr for InquiryNumber {
     type Err = InquiryNumberError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let rest = s.trim().strip_prefix("INQ-").ok_or(InquiryNumberError::Malformed)?;
+        let rest = s
+            .trim()
+            .strip_prefix("INQ-")
+            .ok_or(InquiryNumberError::Malformed)?;
         let (day, seq) = rest.split_once('-').ok_or(InquiryNumberError::Malformed)?;
         let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         // Four digits at least, and no leading zeros beyond the padding, so
         // every number has exactly one spelling.
-        if day.len() != 8 || !digits(day) || seq.len() < 4 || !digits(seq) || (seq.len() > 4 && seq.starts_with('0')) {
+        if day.len() != 8
+            || !digits(day)
+            || seq.len() < 4
+            || !digits(seq)
+            || (seq.len() > 4 && seq.starts_with('0'))
+        {
             return Err(InquiryNumberError::Malformed);
         }
-        let num = |range: std::ops::Range<usize>| day[range].parse::<u32>().map_err(|_| InquiryNumberError::Malformed);
+        let num = |range: std::ops::Range<usize>| {
+            day[range]
+                .parse::<u32>()
+                .map_err(|_| InquiryNumberError::Malformed)
+        };
         let year = i32::try_from(num(0..4)?).map_err(|_| InquiryNumberError::Malformed)?;
-        let month = Month::try_from(u8::try_from(num(4..6)?).map_err(|_| InquiryNumberError::Malformed)?)
-            .map_err(|_| InquiryNumberError::Malformed)?;
+        let month =
+            Month::try_from(u8::try_from(num(4..6)?).map_err(|_| InquiryNumberError::Malformed)?)
+                .map_err(|_| InquiryNumberError::Malformed)?;
         let day_of_month = u8::try_from(num(6..8)?).map_err(|_| InquiryNumberError::Malformed)?;
-        let date = Date::from_calendar_date(year, month, day_of_month).map_err(|_| InquiryNumberError::Malformed)?;
-        let sequence = seq.parse::<u32>().map_err(|_| InquiryNumberError::Malformed)?;
+        let date = Date::from_calendar_date(year, month, day_of_month)
+            .map_err(|_| InquiryNumberError::Malformed)?;
+        let sequence = seq
+            .parse::<u32>()
+            .map_err(|_| InquiryNumberError::Malformed)?;
         Self::new(date, sequence)
     }
 }
@@ -94,7 +115,9 @@ impl Serialize for InquiryNumber {
 
 impl<'de> Deserialize<'de> for InquiryNumber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -107,24 +130,47 @@ mod tests {
     #[test]
     fn formats_with_four_digits_and_widens_past_9999() {
         let day = date!(2026 - 11 - 28);
-        assert_eq!(InquiryNumber::new(day, 1).map(|n| n.to_string()), Ok("INQ-20261128-0001".into()));
-        assert_eq!(InquiryNumber::new(day, 9999).map(|n| n.to_string()), Ok("INQ-20261128-9999".into()));
-        assert_eq!(InquiryNumber::new(day, 10_000).map(|n| n.to_string()), Ok("INQ-20261128-10000".into()));
+        assert_eq!(
+            InquiryNumber::new(day, 1).map(|n| n.to_string()),
+            Ok("INQ-20261128-0001".into())
+        );
+        assert_eq!(
+            InquiryNumber::new(day, 9999).map(|n| n.to_string()),
+            Ok("INQ-20261128-9999".into())
+        );
+        assert_eq!(
+            InquiryNumber::new(day, 10_000).map(|n| n.to_string()),
+            Ok("INQ-20261128-10000".into())
+        );
     }
 
     #[test]
     fn the_day_is_the_tokyo_day() {
         // 15:30 UTC on the 27th is 00:30 on the 28th in Tokyo.
-        assert_eq!(InquiryNumber::day_of(datetime!(2026-11-27 15:30 UTC)), date!(2026 - 11 - 28));
-        assert_eq!(InquiryNumber::day_of(datetime!(2026-11-27 14:59 UTC)), date!(2026 - 11 - 27));
+        assert_eq!(
+            InquiryNumber::day_of(datetime!(2026-11-27 15:30 UTC)),
+            date!(2026 - 11 - 28)
+        );
+        assert_eq!(
+            InquiryNumber::day_of(datetime!(2026-11-27 14:59 UTC)),
+            date!(2026 - 11 - 27)
+        );
     }
 
     #[test]
     fn refuses_malformed_numbers() {
         for bad in [
-            "", "INQ-20261128", "INQ-2026112-0001", "INQ-20261128-001", "INQ-20261128-0000",
-            "INQ-20261332-0001", "INQ-20260230-0001", "inq-20261128-0001", "INQ-20261128-00001",
-            "INQ-20261128-12a4", "INQ-+0261128-0001",
+            "",
+            "INQ-20261128",
+            "INQ-2026112-0001",
+            "INQ-20261128-001",
+            "INQ-20261128-0000",
+            "INQ-20261332-0001",
+            "INQ-20260230-0001",
+            "inq-20261128-0001",
+            "INQ-20261128-00001",
+            "INQ-20261128-12a4",
+            "INQ-+0261128-0001",
         ] {
             assert!(bad.parse::<InquiryNumber>().is_err(), "{bad}");
         }

@@ -90,8 +90,14 @@ mod tests {
     #[test]
     fn subject_counts_characters_not_bytes() {
         let ok = "返".repeat(200);
-        assert_eq!(Subject::parse(&ok).map(|s| s.as_str().chars().count()), Ok(200));
-        assert_eq!(Subject::parse(&"返".repeat(201)), Err(ValueError::TooLong { max: 200 }));
+        assert_eq!(
+            Subject::parse(&ok).map(|s| s.as_str().chars().count()),
+            Ok(200)
+        );
+        assert_eq!(
+            Subject::parse(&"返".repeat(201)),
+            Err(ValueError::TooLong { max: 200 })
+        );
     }
 
     #[test]
@@ -101,8 +107,14 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_but_body_keeps_line_breaks() {
-        assert_eq!(Subject::parse("件名\n改行"), Err(ValueError::ControlCharacter));
-        assert_eq!(Subject::parse("bell\u{7}"), Err(ValueError::ControlCharacter));
+        assert_eq!(
+            Subject::parse("件名\n改行"),
+            Err(ValueError::ControlCharacter)
+        );
+        assert_eq!(
+            Subject::parse("bell\u{7}"),
+            Err(ValueError::ControlCharacter)
+        );
         assert!(Body::parse("一行目\r\n二行目\tタブ").is_ok());
         assert_eq!(Body::parse("nul\u{0}"), Err(ValueError::ControlCharacter));
     }

@@ -11,8 +11,8 @@ use crate::commands::{CommandError, IdempotencyKey};
 use crate::http::error::ApiError;
 use crate::http::extract::{IdempotencyKeyHeader, JsonObject};
 use crate::http::fields::Fields;
-use crate::http::{AppState, request_id};
 use crate::http::respond::{command_response, replay};
+use crate::http::{AppState, request_id};
 use crate::idempotency;
 use crate::intake::{self, Start};
 
@@ -59,17 +59,41 @@ pub async fn post(
     let inquiry = intake::read_inquiry(&state.db, &mut fields, false).await?;
     fields.finish()?;
     let Some(inquiry) = inquiry else {
-        return Err(ApiError::Internal(anyhow::anyhow!("validated inquiry missing")));
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "validated inquiry missing"
+        )));
     };
-    let idempotency = key.map(|key| IdempotencyKey { scope: SCOPE.into(), key, request_hash: idempotency::request_hash(&body.raw) });
+    let idempotency = key.map(|key| IdempotencyKey {
+        scope: SCOPE.into(),
+        key,
+        request_hash: idempotency::request_hash(&body.raw),
+    });
     if let Some(previous) = replay(&state, idempotency.as_ref(), StatusCode::CREATED).await? {
         return Ok(previous);
     }
-    let ctx = CommandContext::new(Actor::Customer, OffsetDateTime::now_utc(), request_id(&headers));
-    match intake::open(&state.db, &state.tickets, inquiry, Start::form(), &ctx, idempotency.clone()).await {
+    let ctx = CommandContext::new(
+        Actor::Customer,
+        OffsetDateTime::now_utc(),
+        request_id(&headers),
+    );
+    match intake::open(
+        &state.db,
+        &state.tickets,
+        inquiry,
+        Start::form(),
+        &ctx,
+        idempotency.clone(),
+    )
+    .await
+    {
         Ok(outcome) => Ok(command_response(StatusCode::CREATED, outcome.to_json())),
-        Err(CommandError::IdempotencyRace) => replay(&state, idempotency.as_ref(), StatusCode::CREATED)
-            .await?.ok_or(ApiError::Internal(anyhow::anyhow!("idempotency record vanished"))),
+        Err(CommandError::IdempotencyRace) => {
+            replay(&state, idempotency.as_ref(), StatusCode::CREATED)
+                .await?
+                .ok_or(ApiError::Internal(anyhow::anyhow!(
+                    "idempotency record vanished"
+                )))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -51,15 +51,32 @@ pub async fn assign(
         Some(Value::String(me)) if me == "me" => Some(TicketCommand::Assign { to: agent.0.id }),
         Some(Value::String(empty)) if empty.is_empty() => Some(TicketCommand::Unassign),
         Some(_) => match fields.id("assignee_id") {
-            Some(id) if employees::find(&state.db, id).await?.is_some_and(|e| e.active) => Some(TicketCommand::Assign { to: id }),
+            Some(id)
+                if employees::find(&state.db, id)
+                    .await?
+                    .is_some_and(|e| e.active) =>
+            {
+                Some(TicketCommand::Assign { to: id })
+            }
             Some(_) => {
-                fields.error("assignee_id", "選択された担当者は存在しないか、無効になっています。");
+                fields.error(
+                    "assignee_id",
+                    "選択された担当者は存在しないか、無効になっています。",
+                );
                 None
             }
             None => None,
         },
     };
     fields.finish()?;
-    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "assignee" };
+    let request = TicketRequest {
+        agent: &agent,
+        number: &number,
+        expected,
+        key,
+        body: &body,
+        headers: &headers,
+        action: "assignee",
+    };
     execute(&state, request, present(command)?).await
 }

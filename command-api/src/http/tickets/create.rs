@@ -38,27 +38,44 @@ pub async fn create(
     body: JsonObject,
 ) -> Result<Response, ApiError> {
     let mut fields = Fields::new(&body.fields);
-    let channel = fields.choice::<Channel>("channel").filter(|c| *c != Channel::Form);
+    let channel = fields
+        .choice::<Channel>("channel")
+        .filter(|c| *c != Channel::Form);
     if channel.is_none() && !body.fields.contains_key("channel") {
         // choice() already reported the missing value.
     } else if channel.is_none() {
         fields.error("channel", "電話(phone)かメール(email)を選択してください。");
     }
-    let priority = fields.optional_choice::<Priority>("priority").unwrap_or_default();
-    let status = fields.optional_choice::<Status>("status").unwrap_or_default();
+    let priority = fields
+        .optional_choice::<Priority>("priority")
+        .unwrap_or_default();
+    let status = fields
+        .optional_choice::<Status>("status")
+        .unwrap_or_default();
     let assignee = match body.fields.get("assignee_id") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::String(s)) if s.is_empty() => None,
         Some(_) => fields.id("assignee_id"),
     };
     if let Some(id) = assignee
-        && !employees::find(&state.db, id).await?.is_some_and(|e| e.active)
+        && !employees::find(&state.db, id)
+            .await?
+            .is_some_and(|e| e.active)
     {
-        fields.error("assignee_id", "選択された担当者は存在しないか、無効になっています。");
+        fields.error(
+            "assignee_id",
+            "選択された担当者は存在しないか、無効になっています。",
+        );
     }
-    let inquiry = intake::read_inquiry(&state.db, &mut fields, channel == Some(Channel::Phone)).await?;
+    let inquiry =
+        intake::read_inquiry(&state.db, &mut fields, channel == Some(Channel::Phone)).await?;
     fields.finish()?;
-    let start = Start { channel: present(channel)?, priority, status, assignee };
+    let start = Start {
+        channel: present(channel)?,
+        priority,
+        status,
+        assignee,
+    };
     let idempotency = key.map(|key| IdempotencyKey {
         scope: format!("tickets:{}", agent.0.id),
         key,
@@ -67,12 +84,29 @@ pub async fn create(
     if let Some(previous) = replay(&state, idempotency.as_ref(), StatusCode::CREATED).await? {
         return Ok(previous);
     }
-    let ctx = CommandContext::new(Actor::Agent(agent.0.id), OffsetDateTime::now_utc(), request_id(&headers));
-    match intake::open(&state.db, &state.tickets, present(inquiry)?, start, &ctx, idempotency.clone()).await {
+    let ctx = CommandContext::new(
+        Actor::Agent(agent.0.id),
+        OffsetDateTime::now_utc(),
+        request_id(&headers),
+    );
+    match intake::open(
+        &state.db,
+        &state.tickets,
+        present(inquiry)?,
+        start,
+        &ctx,
+        idempotency.clone(),
+    )
+    .await
+    {
         Ok(outcome) => Ok(command_response(StatusCode::CREATED, outcome.to_json())),
-        Err(CommandError::IdempotencyRace) => replay(&state, idempotency.as_ref(), StatusCode::CREATED)
-            .await?
-            .ok_or(ApiError::Internal(anyhow::anyhow!("idempotency record vanished"))),
+        Err(CommandError::IdempotencyRace) => {
+            replay(&state, idempotency.as_ref(), StatusCode::CREATED)
+                .await?
+                .ok_or(ApiError::Internal(anyhow::anyhow!(
+                    "idempotency record vanished"
+                )))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -46,14 +46,35 @@ pub async fn record_message(
 ) -> Result<Response, ApiError> {
     let mut fields = Fields::new(&body.fields);
     let optional = |raw: &str| raw.trim().is_empty();
-    let from = fields.parse("from", |raw| if optional(raw) { Ok(None) } else { CustomerEmail::parse(raw).map(Some) });
-    let from_name = fields.parse("from_name", |raw| if optional(raw) { Ok(None) } else { CustomerName::parse(raw).map(Some) });
-    let subject = fields.parse("subject", |raw| if optional(raw) { Ok(None) } else { Subject::parse(raw).map(Some) });
+    let from = fields.parse("from", |raw| {
+        if optional(raw) {
+            Ok(None)
+        } else {
+            CustomerEmail::parse(raw).map(Some)
+        }
+    });
+    let from_name = fields.parse("from_name", |raw| {
+        if optional(raw) {
+            Ok(None)
+        } else {
+            CustomerName::parse(raw).map(Some)
+        }
+    });
+    let subject = fields.parse("subject", |raw| {
+        if optional(raw) {
+            Ok(None)
+        } else {
+            Subject::parse(raw).map(Some)
+        }
+    });
     let message = fields.parse("body", Body::parse);
     let received_at = match fields.text("received_at").map(str::trim) {
         None | Some("") => Some(OffsetDateTime::now_utc()),
         Some(raw) => OffsetDateTime::parse(raw, &Rfc3339).ok().or_else(|| {
-            fields.error("received_at", "日時は RFC 3339 形式(例: 2026-11-28T14:05:00+09:00)で入力してください。");
+            fields.error(
+                "received_at",
+                "日時は RFC 3339 形式(例: 2026-11-28T14:05:00+09:00)で入力してください。",
+            );
             None
         }),
     };
@@ -69,6 +90,19 @@ pub async fn record_message(
         attachments: Vec::new(),
         received_at: present(received_at)?,
     };
-    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "messages" };
-    execute(&state, request, TicketCommand::ReceiveCustomerMessage(Box::new(message))).await
+    let request = TicketRequest {
+        agent: &agent,
+        number: &number,
+        expected,
+        key,
+        body: &body,
+        headers: &headers,
+        action: "messages",
+    };
+    execute(
+        &state,
+        request,
+        TicketCommand::ReceiveCustomerMessage(Box::new(message)),
+    )
+    .await
 }

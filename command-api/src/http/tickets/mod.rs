@@ -35,12 +35,24 @@ pub use status::__path_change_status;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/tickets", post(create::create))
-        .route("/api/v1/tickets/{number}/status", post(status::change_status))
-        .route("/api/v1/tickets/{number}/priority", post(priority::change_priority))
+        .route(
+            "/api/v1/tickets/{number}/status",
+            post(status::change_status),
+        )
+        .route(
+            "/api/v1/tickets/{number}/priority",
+            post(priority::change_priority),
+        )
         .route("/api/v1/tickets/{number}/assignee", post(assignee::assign))
         .route("/api/v1/tickets/{number}/notes", post(notes::add_note))
-        .route("/api/v1/tickets/{number}/replies", post(replies::queue_reply))
-        .route("/api/v1/tickets/{number}/messages", post(messages::record_message))
+        .route(
+            "/api/v1/tickets/{number}/replies",
+            post(replies::queue_reply),
+        )
+        .route(
+            "/api/v1/tickets/{number}/messages",
+            post(messages::record_message),
+        )
 }
 
 /// One agent command on one ticket, as every action file sends it.
@@ -55,9 +67,17 @@ pub(super) struct TicketRequest<'a> {
 }
 
 /// Resolves the inquiry number, checks the Idempotency-Key, and executes.
-pub(super) async fn execute(state: &AppState, request: TicketRequest<'_>, command: TicketCommand) -> Result<Response, ApiError> {
+pub(super) async fn execute(
+    state: &AppState,
+    request: TicketRequest<'_>,
+    command: TicketCommand,
+) -> Result<Response, ApiError> {
     let number: InquiryNumber = request.number.parse().map_err(|_| ApiError::NotFound)?;
-    let ticket_id = state.tickets.find_by_number(&number).await?.ok_or(ApiError::NotFound)?;
+    let ticket_id = state
+        .tickets
+        .find_by_number(&number)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let employee = &request.agent.0;
     let idempotency = request.key.map(|key| IdempotencyKey {
         // Scoped per ticket, action and employee: the same key on another
@@ -69,12 +89,28 @@ pub(super) async fn execute(state: &AppState, request: TicketRequest<'_>, comman
     if let Some(previous) = replay(state, idempotency.as_ref(), StatusCode::OK).await? {
         return Ok(previous);
     }
-    let ctx = CommandContext::new(Actor::Agent(employee.id), OffsetDateTime::now_utc(), request_id(request.headers));
-    match state.tickets.execute(ticket_id, Some(request.expected.0), command, &ctx, idempotency.clone()).await {
+    let ctx = CommandContext::new(
+        Actor::Agent(employee.id),
+        OffsetDateTime::now_utc(),
+        request_id(request.headers),
+    );
+    match state
+        .tickets
+        .execute(
+            ticket_id,
+            Some(request.expected.0),
+            command,
+            &ctx,
+            idempotency.clone(),
+        )
+        .await
+    {
         Ok(outcome) => Ok(command_response(StatusCode::OK, outcome.to_json())),
-        Err(CommandError::IdempotencyRace) => {
-            replay(state, idempotency.as_ref(), StatusCode::OK).await?.ok_or(ApiError::Internal(anyhow::anyhow!("idempotency record vanished")))
-        }
+        Err(CommandError::IdempotencyRace) => replay(state, idempotency.as_ref(), StatusCode::OK)
+            .await?
+            .ok_or(ApiError::Internal(anyhow::anyhow!(
+                "idempotency record vanished"
+            ))),
         Err(e) => Err(e.into()),
     }
 }

@@ -43,6 +43,22 @@ pub async fn add_note(
     let mut fields = Fields::new(&body.fields);
     let note = fields.parse("body", NoteBody::parse);
     fields.finish()?;
-    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "notes" };
-    execute(&state, request, TicketCommand::AddInternalNote { note_id: Uuid::now_v7(), body: present(note)? }).await
+    let request = TicketRequest {
+        agent: &agent,
+        number: &number,
+        expected,
+        key,
+        body: &body,
+        headers: &headers,
+        action: "notes",
+    };
+    execute(
+        &state,
+        request,
+        TicketCommand::AddInternalNote {
+            note_id: Uuid::now_v7(),
+            body: present(note)?,
+        },
+    )
+    .await
 }

@@ -41,6 +41,19 @@ pub async fn change_priority(
     let mut fields = Fields::new(&body.fields);
     let to = fields.choice::<Priority>("priority");
     fields.finish()?;
-    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "priority" };
-    execute(&state, request, TicketCommand::ChangePriority { to: present(to)? }).await
+    let request = TicketRequest {
+        agent: &agent,
+        number: &number,
+        expected,
+        key,
+        body: &body,
+        headers: &headers,
+        action: "priority",
+    };
+    execute(
+        &state,
+        request,
+        TicketCommand::ChangePriority { to: present(to)? },
+    )
+    .await
 }

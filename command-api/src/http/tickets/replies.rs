@@ -47,6 +47,23 @@ pub async fn queue_reply(
     };
     let reply = fields.parse("body", Body::parse);
     fields.finish()?;
-    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "replies" };
-    execute(&state, request, TicketCommand::QueueReply { reply_id: Uuid::now_v7(), subject: present(subject)?, body: present(reply)? }).await
+    let request = TicketRequest {
+        agent: &agent,
+        number: &number,
+        expected,
+        key,
+        body: &body,
+        headers: &headers,
+        action: "replies",
+    };
+    execute(
+        &state,
+        request,
+        TicketCommand::QueueReply {
+            reply_id: Uuid::now_v7(),
+            subject: present(subject)?,
+            body: present(reply)?,
+        },
+    )
+    .await
 }

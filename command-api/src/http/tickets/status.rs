@@ -41,6 +41,19 @@ pub async fn change_status(
     let mut fields = Fields::new(&body.fields);
     let to = fields.choice::<Status>("status");
     fields.finish()?;
-    let request = TicketRequest { agent: &agent, number: &number, expected, key, body: &body, headers: &headers, action: "status" };
-    execute(&state, request, TicketCommand::ChangeStatus { to: present(to)? }).await
+    let request = TicketRequest {
+        agent: &agent,
+        number: &number,
+        expected,
+        key,
+        body: &body,
+        headers: &headers,
+        action: "status",
+    };
+    execute(
+        &state,
+        request,
+        TicketCommand::ChangeStatus { to: present(to)? },
+    )
+    .await
 }
