@@ -5,6 +5,7 @@
 //! - [`event_store`]: the append-only store with gapless global positions.
 //! - [`codec`]: Ticket events to stored rows and back.
 //! - [`commands`]: load, decide, append, for every Ticket command.
+//! - [`cqrs_store`]: the same store behind cqrs-es's `EventStore` trait.
 //! - [`numbers`], [`categories`], [`employees`], [`idempotency`]: the small
 //!   tables commands rely on.
 //! - [`http`]: the axum routes of the command API, one file per action.
@@ -12,6 +13,7 @@
 pub mod categories;
 pub mod codec;
 pub mod commands;
+pub mod cqrs_store;
 pub mod db;
 pub mod employees;
 pub mod event_store;

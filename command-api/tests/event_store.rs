@@ -375,3 +375,54 @@ async fn a_naive_auto_increment_log_skips_events_on_mariadb() {
     assert_eq!(stored, [1, 2]);
     assert_eq!(seen, [2], "the naive reader skipped id 1 for good");
 }
+
+/// An upcaster that brings version "0" events (which had a `note` field) to
+/// the current shape (`text`) before any reader sees them.
+struct RenameNoteToText;
+
+impl cqrs_es::persist::EventUpcaster for RenameNoteToText {
+    fn can_upcast(&self, event_type: &str, event_version: &str) -> bool {
+        event_type == "Tested" && event_version == "0"
+    }
+
+    fn upcast(
+        &self,
+        mut event: cqrs_es::persist::SerializedEvent,
+    ) -> cqrs_es::persist::SerializedEvent {
+        if let Some(note) = event.payload.as_object_mut().and_then(|p| p.remove("note")) {
+            event.payload["text"] = note;
+        }
+        event.event_version = "1".into();
+        event
+    }
+}
+
+async fn upcasters_rewrite_old_versions_on_every_read(db: Db) {
+    let writer = EventStore::new(db.clone());
+    let mut old = event(1);
+    old.event_version = "0".into();
+    old.payload = json!({ "n": 1, "note": "旧形式" });
+    writer
+        .append(append("old", 0, vec![old, event(2)]))
+        .await
+        .expect("appends");
+
+    let reader = EventStore::with_upcasters(db, vec![Box::new(RenameNoteToText)]);
+    for events in [
+        reader.read_stream("test", "old").await.expect("reads"),
+        reader.read_all(0, 10).await.expect("reads"),
+    ] {
+        assert_eq!(events[0].event_version, "1");
+        assert_eq!(events[0].payload, json!({ "n": 1, "text": "旧形式" }));
+        assert_eq!(
+            events[1].payload,
+            json!({ "n": 2, "text": "返金してほしい" }),
+            "current versions pass untouched"
+        );
+    }
+}
+
+mod upcasting {
+    use super::upcasters_rewrite_old_versions_on_every_read;
+    command_api::contract_tests!(upcasters_rewrite_old_versions_on_every_read);
+}

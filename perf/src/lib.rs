@@ -32,7 +32,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Runs `clients` loops of `operation` for `duration`, printing progress each
 /// second, and returns what they achieved.
-pub async fn run_for<F, Fut>(label: &str, clients: usize, duration: Duration, operation: F) -> Measured
+pub async fn run_for<F, Fut>(
+    label: &str,
+    clients: usize,
+    duration: Duration,
+    operation: F,
+) -> Measured
 where
     F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = anyhow::Result<()>> + Send,
@@ -89,5 +94,11 @@ where
     let elapsed = start.elapsed();
     progress.abort();
     latencies.sort_unstable();
-    Measured { operations: latencies.len(), errors, elapsed, p50: percentile(&latencies, 0.50), p99: percentile(&latencies, 0.99) }
+    Measured {
+        operations: latencies.len(),
+        errors,
+        elapsed,
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
+    }
 }

@@ -19,7 +19,11 @@ use sqlx::{Connection, Executor};
 #[derive(Parser)]
 struct Args {
     /// A MariaDB server; a scratch database `madoguchi_bench` is recreated on it.
-    #[arg(long, env = "MADOGUCHI_BENCH_MYSQL_URL", default_value = "mysql://root@127.0.0.1:3306")]
+    #[arg(
+        long,
+        env = "MADOGUCHI_BENCH_MYSQL_URL",
+        default_value = "mysql://root@127.0.0.1:3306"
+    )]
     server: String,
     #[arg(long, default_value_t = 16)]
     clients: usize,
@@ -33,15 +37,32 @@ async fn main() -> anyhow::Result<()> {
     let duration = Duration::from_secs(args.seconds);
     let server = args.server.trim_end_matches('/').to_owned();
     let admin = Db::connect(&server, PoolSize { max_connections: 1 }).await?;
-    let Db::MySql(admin_pool) = &admin else { anyhow::bail!("the benchmark needs MariaDB") };
-    admin_pool.execute("DROP DATABASE IF EXISTS madoguchi_bench").await?;
-    admin_pool.execute("CREATE DATABASE madoguchi_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").await?;
-    let db = Db::connect(&format!("{server}/madoguchi_bench"), PoolSize { max_connections: args.clients as u32 + 4 }).await?;
+    let Db::MySql(admin_pool) = &admin else {
+        anyhow::bail!("the benchmark needs MariaDB")
+    };
+    admin_pool
+        .execute("DROP DATABASE IF EXISTS madoguchi_bench")
+        .await?;
+    admin_pool
+        .execute("CREATE DATABASE madoguchi_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        .await?;
+    let db = Db::connect(
+        &format!("{server}/madoguchi_bench"),
+        PoolSize {
+            max_connections: args.clients as u32 + 4,
+        },
+    )
+    .await?;
     db.migrate().await?;
-    let Db::MySql(pool) = db.clone() else { unreachable!() };
+    let Db::MySql(pool) = db.clone() else {
+        unreachable!()
+    };
     pool.execute("CREATE TABLE bench_raw (id BIGINT AUTO_INCREMENT PRIMARY KEY, body VARCHAR(200) NOT NULL) ENGINE=InnoDB").await?;
 
-    eprintln!("(a) raw INSERT + COMMIT, {} clients, {}s", args.clients, args.seconds);
+    eprintln!(
+        "(a) raw INSERT + COMMIT, {} clients, {}s",
+        args.clients, args.seconds
+    );
     let raw = {
         let pool = pool.clone();
         run_for("raw", args.clients, duration, move |_, _| {
@@ -49,7 +70,10 @@ async fn main() -> anyhow::Result<()> {
             async move {
                 let mut conn = pool.acquire().await?;
                 let mut tx = conn.begin().await?;
-                sqlx::query("INSERT INTO bench_raw (body) VALUES (?)").bind("返金してほしい").execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO bench_raw (body) VALUES (?)")
+                    .bind("返金してほしい")
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -57,12 +81,17 @@ async fn main() -> anyhow::Result<()> {
         .await
     };
 
-    eprintln!("(b) POST /api/v1/inquiries, {} clients, {}s", args.clients, args.seconds);
+    eprintln!(
+        "(b) POST /api/v1/inquiries, {} clients, {}s",
+        args.clients, args.seconds
+    );
     let state = AppState::new(db.clone(), TicketService::new(EventStore::new(db.clone())));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/v1/inquiries", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app(state)).await });
-    let client = reqwest::Client::builder().pool_max_idle_per_host(args.clients).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.clients)
+        .build()?;
     let intake = run_for("intake", args.clients, duration, move |c, i| {
         let (client, url) = (client.clone(), url.clone());
         async move {
@@ -83,8 +112,14 @@ async fn main() -> anyhow::Result<()> {
     let ratio = intake.per_second() / raw.per_second();
     print_row("raw INSERT+COMMIT", &raw);
     print_row("POST /api/v1/inquiries", &intake);
-    println!("ratio intake/raw: {ratio:.2} (target >= 0.30); intake p99 {:.1} ms (target <= 50 ms)", ms(intake.p99));
-    admin_pool.execute("DROP DATABASE IF EXISTS madoguchi_bench").await.context("cleaning up")?;
+    println!(
+        "ratio intake/raw: {ratio:.2} (target >= 0.30); intake p99 {:.1} ms (target <= 50 ms)",
+        ms(intake.p99)
+    );
+    admin_pool
+        .execute("DROP DATABASE IF EXISTS madoguchi_bench")
+        .await
+        .context("cleaning up")?;
     Ok(())
 }
 
