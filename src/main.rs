@@ -20,11 +20,11 @@ use crate::settings::Settings;
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
+    command: Option<Action>,
 }
 
 #[derive(Subcommand)]
-enum Command {
+enum Action {
     /// Everything in one process on one port (the default).
     Serve {
         /// Seed sample employees and tickets, and print their logins.
@@ -87,25 +87,25 @@ fn parse_role(s: &str) -> Result<Role, String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let command = cli.command.unwrap_or(Command::Serve { demo: false });
-    if let Command::Healthcheck { url } = &command {
+    let command = cli.command.unwrap_or(Action::Serve { demo: false });
+    if let Action::Healthcheck { url } = &command {
         return serve::healthcheck(url).await;
     }
     let settings = Settings::load()?;
     logging::init(settings.log_format);
     tracing::info!(settings = ?settings, "starting");
     match command {
-        Command::Serve { demo } => serve::run(&settings, serve::Role::All, demo).await,
-        Command::CommandApi => serve::run(&settings, serve::Role::CommandApi, false).await,
-        Command::ReadApi => serve::run(&settings, serve::Role::ReadApi, false).await,
-        Command::Projections => serve::run(&settings, serve::Role::Projections, false).await,
-        Command::Migrate => {
+        Action::Serve { demo } => serve::run(&settings, serve::Role::All, demo).await,
+        Action::CommandApi => serve::run(&settings, serve::Role::CommandApi, false).await,
+        Action::ReadApi => serve::run(&settings, serve::Role::ReadApi, false).await,
+        Action::Projections => serve::run(&settings, serve::Role::Projections, false).await,
+        Action::Migrate => {
             let db = serve::connect(&settings).await?;
             db.migrate().await?;
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::User {
+        Action::User {
             command: UserCommand::Create { login, name, role },
         } => {
             users::create(
@@ -116,9 +116,9 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
         }
-        Command::Token {
+        Action::Token {
             command: TokenCommand::Create { login, label },
         } => users::create_token(&serve::connect_migrated(&settings).await?, &login, &label).await,
-        Command::Healthcheck { .. } => Ok(()),
+        Action::Healthcheck { .. } => Ok(()),
     }
 }
