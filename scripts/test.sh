@@ -77,8 +77,9 @@ bash .ci/check-infra.sh
 step "workflow checks (actionlint, zizmor)"
 bash .ci/check-workflows.sh
 
-step "formatting"
+step "formatting and lints"
 cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (domain, contract tests on MariaDB and SQLite, HTTP)"
 if cargo nextest --version >/dev/null 2>&1; then
