@@ -1,7 +1,6 @@
 //! `POST /api/v1/tickets/{number}/assignee`: assign to a teammate or oneself, or unassign.
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use domain::TicketCommand;
 use serde_json::Value;
@@ -11,7 +10,6 @@ use crate::employees;
 use super::{TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
 use crate::http::fields::{Fields, present};
 
 #[utoipa::path(
@@ -34,21 +32,18 @@ use crate::http::fields::{Fields, present};
 )]
 pub async fn assign(
     State(state): State<AppState>,
-    agent: Agent,
-    Path(number): Path<String>,
-    expected: IfMatch,
-    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
-    headers: HeaderMap,
-    body: JsonObject,
+    request: TicketRequest,
 ) -> Result<Response, ApiError> {
-    let mut fields = Fields::new(&body.fields);
-    let command = match body.fields.get("assignee_id") {
+    let mut fields = Fields::new(&request.body.fields);
+    let command = match request.body.fields.get("assignee_id") {
         None => {
             fields.error("assignee_id", "担当者を選択してください。");
             None
         }
         Some(Value::Null) => Some(TicketCommand::Unassign),
-        Some(Value::String(me)) if me == "me" => Some(TicketCommand::Assign { to: agent.0.id }),
+        Some(Value::String(me)) if me == "me" => Some(TicketCommand::Assign {
+            to: request.agent.0.id,
+        }),
         Some(Value::String(empty)) if empty.is_empty() => Some(TicketCommand::Unassign),
         Some(_) => match fields.id("assignee_id") {
             Some(id)
@@ -69,14 +64,5 @@ pub async fn assign(
         },
     };
     fields.finish()?;
-    let request = TicketRequest {
-        agent: &agent,
-        number: &number,
-        expected,
-        key,
-        body: &body,
-        headers: &headers,
-        action: "assignee",
-    };
-    execute(&state, request, present(command)?).await
+    execute(&state, &request, present(command)?).await
 }

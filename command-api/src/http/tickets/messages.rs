@@ -1,8 +1,7 @@
 //! `POST /api/v1/tickets/{number}/messages`: record a customer message typed in by hand
 //! (a mail forwarded from elsewhere, a letter, a follow-up call).
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use domain::TicketCommand;
 use domain::ticket::{CustomerMessage, MessageSource};
@@ -14,7 +13,6 @@ use uuid::Uuid;
 use super::{TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
 use crate::http::fields::{Fields, present};
 
 #[utoipa::path(
@@ -37,14 +35,9 @@ use crate::http::fields::{Fields, present};
 )]
 pub async fn record_message(
     State(state): State<AppState>,
-    agent: Agent,
-    Path(number): Path<String>,
-    expected: IfMatch,
-    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
-    headers: HeaderMap,
-    body: JsonObject,
+    request: TicketRequest,
 ) -> Result<Response, ApiError> {
-    let mut fields = Fields::new(&body.fields);
+    let mut fields = Fields::new(&request.body.fields);
     let optional = |raw: &str| raw.trim().is_empty();
     let from = fields.parse("from", |raw| {
         if optional(raw) {
@@ -90,18 +83,9 @@ pub async fn record_message(
         attachments: Vec::new(),
         received_at: present(received_at)?,
     };
-    let request = TicketRequest {
-        agent: &agent,
-        number: &number,
-        expected,
-        key,
-        body: &body,
-        headers: &headers,
-        action: "messages",
-    };
     execute(
         &state,
-        request,
+        &request,
         TicketCommand::ReceiveCustomerMessage(Box::new(message)),
     )
     .await

@@ -18,7 +18,9 @@ use domain::{Actor, TicketCommand};
 use time::OffsetDateTime;
 
 use super::error::ApiError;
-use super::extract::{Agent, IfMatch, JsonObject};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+
+use super::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
 use super::respond::{command_response, replay};
 use super::{AppState, request_id};
 use crate::commands::{CommandError, IdempotencyKey};
@@ -55,21 +57,58 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// One agent command on one ticket, as every action file sends it.
-pub(super) struct TicketRequest<'a> {
-    pub agent: &'a Agent,
-    pub number: &'a str,
+/// Everything an agent command on one ticket carries, extracted once for
+/// every action: who asks, which ticket, the version they saw, the optional
+/// Idempotency-Key, and the JSON body. Authentication is checked first, so an
+/// anonymous caller gets 401 before any other complaint.
+pub(super) struct TicketRequest {
+    pub agent: Agent,
+    pub number: String,
     pub expected: IfMatch,
     pub key: Option<String>,
-    pub body: &'a JsonObject,
-    pub headers: &'a HeaderMap,
-    pub action: &'static str,
+    pub headers: HeaderMap,
+    pub body: JsonObject,
+    /// The route's last segment (`status`, `notes`, …), for idempotency scopes.
+    pub action: String,
+}
+
+impl FromRequest<AppState> for TicketRequest {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let agent = Agent::from_request_parts(&mut parts, state).await?;
+        let Path(number) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound)?;
+        let expected = IfMatch::from_request_parts(&mut parts, state).await?;
+        let IdempotencyKeyHeader(key) =
+            IdempotencyKeyHeader::from_request_parts(&mut parts, state).await?;
+        let action = parts
+            .uri
+            .path()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let headers = parts.headers.clone();
+        let body = JsonObject::from_request(Request::from_parts(parts, body), state).await?;
+        Ok(Self {
+            agent,
+            number,
+            expected,
+            key,
+            headers,
+            body,
+            action,
+        })
+    }
 }
 
 /// Resolves the inquiry number, checks the Idempotency-Key, and executes.
 pub(super) async fn execute(
     state: &AppState,
-    request: TicketRequest<'_>,
+    request: &TicketRequest,
     command: TicketCommand,
 ) -> Result<Response, ApiError> {
     let number: InquiryNumber = request.number.parse().map_err(|_| ApiError::NotFound)?;
@@ -79,7 +118,7 @@ pub(super) async fn execute(
         .await?
         .ok_or(ApiError::NotFound)?;
     let employee = &request.agent.0;
-    let idempotency = request.key.map(|key| IdempotencyKey {
+    let idempotency = request.key.clone().map(|key| IdempotencyKey {
         // Scoped per ticket, action and employee: the same key on another
         // ticket is another request, not a replay.
         scope: format!("{}:{}:{}", request.action, number, employee.id),
@@ -92,7 +131,7 @@ pub(super) async fn execute(
     let ctx = CommandContext::new(
         Actor::Agent(employee.id),
         OffsetDateTime::now_utc(),
-        request_id(request.headers),
+        request_id(&request.headers),
     );
     match state
         .tickets

@@ -1,7 +1,6 @@
 //! `POST /api/v1/tickets/{number}/notes`: add an internal note (社内メモ), never sent to the customer.
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use domain::TicketCommand;
 use domain::values::NoteBody;
@@ -10,7 +9,6 @@ use uuid::Uuid;
 use super::{TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
 use crate::http::fields::{Fields, present};
 
 #[utoipa::path(
@@ -33,28 +31,14 @@ use crate::http::fields::{Fields, present};
 )]
 pub async fn add_note(
     State(state): State<AppState>,
-    agent: Agent,
-    Path(number): Path<String>,
-    expected: IfMatch,
-    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
-    headers: HeaderMap,
-    body: JsonObject,
+    request: TicketRequest,
 ) -> Result<Response, ApiError> {
-    let mut fields = Fields::new(&body.fields);
+    let mut fields = Fields::new(&request.body.fields);
     let note = fields.parse("body", NoteBody::parse);
     fields.finish()?;
-    let request = TicketRequest {
-        agent: &agent,
-        number: &number,
-        expected,
-        key,
-        body: &body,
-        headers: &headers,
-        action: "notes",
-    };
     execute(
         &state,
-        request,
+        &request,
         TicketCommand::AddInternalNote {
             note_id: Uuid::now_v7(),
             body: present(note)?,

@@ -1,7 +1,6 @@
 //! `POST /api/v1/tickets/{number}/replies`: queue an email reply; the mailer sends it.
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use domain::TicketCommand;
 use domain::values::{Body, Subject};
@@ -10,7 +9,6 @@ use uuid::Uuid;
 use super::{TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
 use crate::http::fields::{Fields, present};
 
 #[utoipa::path(
@@ -33,32 +31,18 @@ use crate::http::fields::{Fields, present};
 )]
 pub async fn queue_reply(
     State(state): State<AppState>,
-    agent: Agent,
-    Path(number): Path<String>,
-    expected: IfMatch,
-    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
-    headers: HeaderMap,
-    body: JsonObject,
+    request: TicketRequest,
 ) -> Result<Response, ApiError> {
-    let mut fields = Fields::new(&body.fields);
+    let mut fields = Fields::new(&request.body.fields);
     let subject = match fields.text("subject").map(str::trim) {
-        None | Some("") => Subject::parse(&format!("【ご回答】{number}")).ok(),
+        None | Some("") => Subject::parse(&format!("【ご回答】{}", request.number)).ok(),
         Some(_) => fields.parse("subject", Subject::parse),
     };
     let reply = fields.parse("body", Body::parse);
     fields.finish()?;
-    let request = TicketRequest {
-        agent: &agent,
-        number: &number,
-        expected,
-        key,
-        body: &body,
-        headers: &headers,
-        action: "replies",
-    };
     execute(
         &state,
-        request,
+        &request,
         TicketCommand::QueueReply {
             reply_id: Uuid::now_v7(),
             subject: present(subject)?,

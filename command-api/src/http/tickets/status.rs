@@ -1,14 +1,12 @@
 //! `POST /api/v1/tickets/{number}/status`: move a ticket along its life (only allowed transitions).
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use domain::{Status, TicketCommand};
 
 use super::{TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
-use crate::http::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
 use crate::http::fields::{Fields, present};
 
 #[utoipa::path(
@@ -31,28 +29,14 @@ use crate::http::fields::{Fields, present};
 )]
 pub async fn change_status(
     State(state): State<AppState>,
-    agent: Agent,
-    Path(number): Path<String>,
-    expected: IfMatch,
-    IdempotencyKeyHeader(key): IdempotencyKeyHeader,
-    headers: HeaderMap,
-    body: JsonObject,
+    request: TicketRequest,
 ) -> Result<Response, ApiError> {
-    let mut fields = Fields::new(&body.fields);
+    let mut fields = Fields::new(&request.body.fields);
     let to = fields.choice::<Status>("status");
     fields.finish()?;
-    let request = TicketRequest {
-        agent: &agent,
-        number: &number,
-        expected,
-        key,
-        body: &body,
-        headers: &headers,
-        action: "status",
-    };
     execute(
         &state,
-        request,
+        &request,
         TicketCommand::ChangeStatus { to: present(to)? },
     )
     .await
