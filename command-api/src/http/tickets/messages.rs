@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use super::{TicketRequest, execute};
+use super::{CommandResponses, TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::fields::{Fields, present};
@@ -23,14 +23,7 @@ use crate::http::fields::{Fields, present};
         ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key"),
     ),
     request_body(content = serde_json::Value, description = "{\"from\": \"optional address\", \"from_name\": \"optional\", \"subject\": \"optional\", \"body\": \"…\", \"received_at\": \"optional RFC 3339\"}"),
-    responses(
-        (status = 200, description = "Applied: `{ticket_id, inquiry_number, version, position}`"),
-        (status = 401, description = "No valid credentials"),
-        (status = 404, description = "No such ticket"),
-        (status = 409, description = "The ticket changed since: `{current_version}`"),
-        (status = 422, description = "Invalid value or a rule refused it, in Japanese"),
-        (status = 428, description = "If-Match missing"),
-    ),
+    responses(CommandResponses),
     security(("bearer" = []))
 )]
 pub async fn record_message(

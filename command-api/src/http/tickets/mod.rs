@@ -57,6 +57,30 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The answers every command on an existing ticket can give, documented once.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // only read by the OpenAPI derive
+pub(super) enum CommandResponses {
+    /// Applied: `{ticket_id, inquiry_number, version, position}`
+    #[response(status = 200)]
+    Applied,
+    /// No valid credentials
+    #[response(status = 401)]
+    Unauthorized,
+    /// No such ticket
+    #[response(status = 404)]
+    NotFound,
+    /// The ticket changed since: `{current_version}`
+    #[response(status = 409)]
+    Conflict,
+    /// Invalid value or a rule refused it, in Japanese
+    #[response(status = 422)]
+    Refused,
+    /// If-Match missing
+    #[response(status = 428)]
+    PreconditionRequired,
+}
+
 /// Everything an agent command on one ticket carries, extracted once for
 /// every action: who asks, which ticket, the version they saw, the optional
 /// Idempotency-Key, and the JSON body. Authentication is checked first, so an
