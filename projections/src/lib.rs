@@ -1,5 +1,17 @@
 //! Workers that follow the event log in global order.
 //!
-//! The catch-up reader they build on is `command_api::event_store::EventStore::read_all`,
-//! which never passes a position that is not yet visible. The read models and
-//! reactors (mail, EventBridge) are added here.
+//! Layout:
+//! - [`engine`]: the worker (`run_once` → `Processed(n) | CaughtUp | …`),
+//!   leases, halting on events it cannot read.
+//! - [`checkpoint`]: positions, generations, leases; the compare-and-set that
+//!   fences concurrent appliers.
+//! - [`tickets`]: the list, timeline and dashboard read models.
+//! - [`rebuild`]: replay into the next generation of tables, then switch.
+//! - [`search`]: the text normalization indexing and queries share.
+
+pub mod checkpoint;
+pub mod engine;
+pub mod rebuild;
+pub mod search;
+pub mod tickets;
+pub mod tx;

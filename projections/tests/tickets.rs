@@ -1,0 +1,402 @@
+//! The tickets projection and its engine, on both backends.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use command_api::commands::TicketService;
+use command_api::db::Db;
+use command_api::event_store::{Append, EventStore, NewEvent};
+use command_api::numbers;
+use command_api::on_pool;
+use domain::metadata::CommandContext;
+use domain::ticket::{Customer, CustomerMessage, MessageSource, OpenTicket};
+use domain::values::{Body, CustomerEmail, CustomerName, NoteBody, Subject};
+use domain::{Actor, Channel, Priority, Status, Ticket, TicketCommand};
+use projections::checkpoint;
+use projections::engine::{Envelope, Projection, Step, Worker, WorkerError};
+use projections::rebuild::rebuild;
+use projections::tickets::{NAME, TicketsProjection};
+use projections::tx::Tx;
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+fn ctx(actor: Actor) -> CommandContext {
+    CommandContext::new(actor, OffsetDateTime::now_utc(), None)
+}
+
+async fn open(db: &Db, service: &TicketService, i: usize) -> Uuid {
+    let now = OffsetDateTime::now_utc();
+    let open = OpenTicket {
+        ticket_id: Uuid::now_v7(),
+        inquiry_number: numbers::allocate(db, now).await.expect("allocates"),
+        channel: if i % 4 == 0 {
+            Channel::Phone
+        } else {
+            Channel::Form
+        },
+        category_id: 1 + (i % 6) as i64,
+        customer: Customer {
+            name: CustomerName::parse(&format!("顧客{i}")).expect("valid"),
+            email: Some(CustomerEmail::parse(&format!("c{i}@example.jp")).expect("valid")),
+        },
+        order_number: None,
+        subject: Subject::parse(if i % 3 == 0 {
+            "返金してほしい"
+        } else {
+            "配送について"
+        })
+        .expect("valid"),
+        body: Body::parse(&format!("お問い合わせ本文 {i}")).expect("valid"),
+        priority: Priority::ALL[i % 4],
+        status: Status::New,
+        assignee: None,
+        received_at: now,
+    };
+    let id = open.ticket_id;
+    service
+        .open(open, &ctx(Actor::Customer), None)
+        .await
+        .expect("opens");
+    id
+}
+
+/// A varied history: opens, assignments, moves, notes, replies, customer messages.
+async fn seed(db: &Db, service: &TicketService, tickets: usize) -> Vec<Uuid> {
+    let mut ids = Vec::new();
+    for i in 0..tickets {
+        let id = open(db, service, i).await;
+        let agent = ctx(Actor::Agent(1 + (i % 3) as i64));
+        let mut commands = vec![];
+        if i % 2 == 0 {
+            commands.push(TicketCommand::Assign {
+                to: 1 + (i % 3) as i64,
+            });
+        }
+        if i % 3 != 1 {
+            commands.push(TicketCommand::AddInternalNote {
+                note_id: Uuid::now_v7(),
+                body: NoteBody::parse("社内メモ").expect("valid"),
+            });
+            commands.push(TicketCommand::QueueReply {
+                reply_id: Uuid::now_v7(),
+                subject: Subject::parse("【ご回答】").expect("valid"),
+                body: Body::parse("ご回答します。").expect("valid"),
+            });
+        }
+        if i % 5 == 0 {
+            commands.push(TicketCommand::ChangeStatus {
+                to: Status::InProgress,
+            });
+            commands.push(TicketCommand::ChangeStatus {
+                to: Status::Resolved,
+            });
+            commands.push(TicketCommand::ReceiveCustomerMessage(Box::new(
+                CustomerMessage {
+                    message_id: Uuid::now_v7(),
+                    source: MessageSource::Email,
+                    from: Some(CustomerEmail::parse(&format!("c{i}@example.jp")).expect("valid")),
+                    from_name: None,
+                    subject: None,
+                    body: Body::parse("まだ解決していません").expect("valid"),
+                    mail_message_id: Some(format!("<m{i}@example.jp>")),
+                    attachments: vec![],
+                    received_at: OffsetDateTime::now_utc(),
+                },
+            )));
+        }
+        if i % 7 == 0 {
+            commands.push(TicketCommand::ChangePriority {
+                to: Priority::Urgent,
+            });
+            commands.push(TicketCommand::Unassign);
+        }
+        for command in commands {
+            service
+                .execute(id, None, command, &agent, None)
+                .await
+                .unwrap_or_else(|e| panic!("ticket {i}: {e}"));
+        }
+        ids.push(id);
+    }
+    ids
+}
+
+async fn catch_up(worker: &Worker) -> usize {
+    let mut total = 0;
+    loop {
+        match worker.run_once().await.expect("steps") {
+            Step::Processed(n) => total += n,
+            Step::CaughtUp => return total,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+/// Every table of a generation as sorted text rows, for comparisons.
+async fn snapshot(db: &Db, generation: i64) -> Vec<String> {
+    let mut rows = Vec::new();
+    let queries = [
+        format!(
+            "SELECT CONCAT_WS('|', ticket_id, inquiry_number, status, priority, priority_rank, COALESCE(assignee_id, '-'), version, awaiting_reply, COALESCE(first_response_at, '-'), search_text) FROM rm_tickets_g{generation}"
+        ),
+        format!(
+            "SELECT CONCAT_WS('|', ticket_id, sequence, kind, actor, COALESCE(body, '-'), data, COALESCE(delivery, '-')) FROM rm_timeline_g{generation}"
+        ),
+        format!(
+            "SELECT CONCAT_WS('|', status, priority, assigned, count) FROM rm_counts_g{generation} WHERE count <> 0"
+        ),
+        format!(
+            "SELECT CONCAT_WS('|', assignee_id, open_count) FROM rm_workload_g{generation} WHERE open_count <> 0"
+        ),
+        format!("SELECT CONCAT_WS('|', hour_start, count) FROM rm_received_hourly_g{generation}"),
+    ];
+    for sql in queries {
+        let sql = match db {
+            // SQLite has no CONCAT_WS before 3.44; spell it with ||.
+            Db::Sqlite(_) => sqlite_concat(&sql),
+            // Binary-collated text comes back as bytes unless cast.
+            Db::MySql(_) => sql
+                .replacen("SELECT CONCAT_WS", "SELECT CAST(CONCAT_WS", 1)
+                .replacen(") FROM", ") AS CHAR) FROM", 1),
+        };
+        let mut part: Vec<String> =
+            on_pool!(db, pool => sqlx::query_scalar(&sql).fetch_all(pool).await).expect("reads");
+        part.sort();
+        rows.extend(part);
+    }
+    rows
+}
+
+fn sqlite_concat(sql: &str) -> String {
+    let start = sql.find("CONCAT_WS('|', ").expect("has concat") + "CONCAT_WS('|', ".len();
+    let end = sql.find(") FROM").expect("has from");
+    let mut depth = 0;
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for c in sql[start..end].chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(current.trim().to_owned());
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current.trim().to_owned());
+    format!("SELECT {}{}", parts.join(" || '|' || "), &sql[end + 1..])
+}
+
+fn worker(db: &Db) -> Worker {
+    Worker::new(EventStore::new(db.clone()), Arc::new(TicketsProjection)).with_batch(37)
+}
+
+async fn the_read_models_agree_with_a_fold_of_the_events(db: Db) {
+    let store = EventStore::new(db.clone());
+    let service = TicketService::new(store.clone());
+    let ids = seed(&db, &service, 30).await;
+    catch_up(&worker(&db)).await;
+    for id in ids {
+        let folded = service.load(id).await.expect("loads");
+        let ticket: &Ticket = &folded.ticket;
+        let row: (String, String, Option<i64>, i64) = on_pool!(&db, pool => sqlx::query_as(
+            "SELECT status, priority, assignee_id, version FROM rm_tickets_g1 WHERE ticket_id = ?",
+        ).bind(id.to_string()).fetch_one(pool).await)
+        .expect("row exists");
+        assert_eq!(
+            row,
+            (
+                ticket.status().as_str().to_owned(),
+                ticket.priority().as_str().to_owned(),
+                ticket.assignee(),
+                folded.version
+            )
+        );
+    }
+    // The counters equal a GROUP BY over the rows they summarize.
+    let grouped: Vec<(String, String, i64)> = on_pool!(&db, pool => sqlx::query_as(
+        "SELECT status, priority, CAST(COUNT(*) AS SIGNED) FROM rm_tickets_g1 GROUP BY status, priority ORDER BY status, priority",
+    ).fetch_all(pool).await).expect("reads");
+    let counted: Vec<(String, String, i64)> = on_pool!(&db, pool => sqlx::query_as(
+        "SELECT status, priority, CAST(SUM(count) AS SIGNED) FROM rm_counts_g1 GROUP BY status, priority HAVING SUM(count) <> 0 ORDER BY status, priority",
+    ).fetch_all(pool).await).expect("reads");
+    assert_eq!(counted, grouped);
+}
+
+async fn a_rebuild_equals_the_incrementally_built_tables(db: Db) {
+    let store = EventStore::new(db.clone());
+    let service = TicketService::new(store.clone());
+    seed(&db, &service, 25).await;
+    let live = worker(&db);
+    catch_up(&live).await;
+    let incremental = snapshot(&db, 1).await;
+    let mut reports = 0;
+    let rebuilt = rebuild(&store, Arc::new(TicketsProjection), |_| reports += 1)
+        .await
+        .expect("rebuilds");
+    assert_eq!(rebuilt.generation, 2);
+    assert_eq!(
+        rebuilt.position,
+        store.head_position().await.expect("reads")
+    );
+    assert!(reports > 0, "progress was reported");
+    assert_eq!(snapshot(&db, 2).await, incremental);
+    // The live worker follows the new generation from where the rebuild ended.
+    seed(&db, &service, 3).await;
+    catch_up(&live).await;
+    let state = checkpoint::load(&db, NAME).await.expect("reads");
+    assert_eq!(
+        (state.generation, state.position),
+        (2, store.head_position().await.expect("reads"))
+    );
+}
+
+/// A projection that fails on its Nth event, like a process killed mid-batch.
+struct Crashing {
+    remaining: AtomicUsize,
+}
+
+#[async_trait]
+impl Projection for Crashing {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+    fn tables(&self) -> &'static [&'static str] {
+        TicketsProjection.tables()
+    }
+    async fn apply(
+        &self,
+        tx: &mut Tx,
+        event: &Envelope,
+        generation: i64,
+    ) -> Result<(), sqlx::Error> {
+        if self.remaining.fetch_sub(1, Ordering::SeqCst) == 0 {
+            return Err(sqlx::Error::Protocol("killed mid-batch".into()));
+        }
+        TicketsProjection.apply(tx, event, generation).await
+    }
+}
+
+async fn a_worker_killed_mid_batch_resumes_without_loss_or_duplication(db: Db) {
+    let store = EventStore::new(db.clone());
+    let service = TicketService::new(store.clone());
+    seed(&db, &service, 20).await;
+    let crashing = Worker::new(
+        store.clone(),
+        Arc::new(Crashing {
+            remaining: AtomicUsize::new(50),
+        }),
+    )
+    .with_batch(37);
+    assert_eq!(
+        crashing.run_once().await.expect("first batch"),
+        Step::Processed(37)
+    );
+    assert!(
+        crashing.run_once().await.is_err(),
+        "the second batch dies after 13 of its events"
+    );
+    assert_eq!(
+        checkpoint::load(&db, NAME).await.expect("reads").position,
+        37,
+        "the dead batch left no trace"
+    );
+    // A fresh process takes over once the dead one's lease has expired.
+    let later = Arc::new(AtomicI64::new(command_api::db::now_micros() + 60_000_000));
+    let resumed = worker(&db).with_clock(Arc::new(move || later.load(Ordering::SeqCst)));
+    catch_up(&resumed).await;
+    let resumed_rows = snapshot(&db, 1).await;
+    rebuild(&store, Arc::new(TicketsProjection), |_| {})
+        .await
+        .expect("rebuilds");
+    assert_eq!(
+        snapshot(&db, 2).await,
+        resumed_rows,
+        "equal to a full replay"
+    );
+}
+
+async fn an_unreadable_event_halts_the_projection_at_its_position(db: Db) {
+    let store = EventStore::new(db.clone());
+    let service = TicketService::new(store.clone());
+    let id = open(&db, &service, 1).await;
+    let alien = NewEvent {
+        event_id: Uuid::now_v7(),
+        event_type: "TicketTeleported".into(),
+        event_version: "1".into(),
+        payload: json!({}),
+        metadata: json!({}),
+    };
+    let committed = store
+        .append(Append {
+            aggregate_type: "ticket",
+            aggregate_id: &id.to_string(),
+            expected_version: 1,
+            events: vec![alien],
+            claims: vec![],
+            idempotency: None,
+        })
+        .await
+        .expect("appends");
+    let worker = worker(&db);
+    assert_eq!(
+        worker.run_once().await.expect("first event applies"),
+        Step::Processed(1)
+    );
+    match worker.run_once().await {
+        Err(WorkerError::Halted {
+            position, reason, ..
+        }) => {
+            assert_eq!(position, committed.last_position);
+            assert!(reason.contains("TicketTeleported"), "{reason}");
+        }
+        other => panic!("expected a halt, got {other:?}"),
+    }
+    let state = checkpoint::load(&db, NAME).await.expect("reads");
+    assert_eq!(state.position, 1, "never skipped");
+    assert_eq!(state.halted_position, Some(committed.last_position));
+    assert!(worker.run_once().await.is_err(), "it stays halted");
+}
+
+async fn only_the_lease_holder_applies_and_another_takes_over_when_it_dies(db: Db) {
+    let store = EventStore::new(db.clone());
+    let service = TicketService::new(store.clone());
+    seed(&db, &service, 4).await;
+    let now = Arc::new(AtomicI64::new(command_api::db::now_micros()));
+    let clock = |now: &Arc<AtomicI64>| {
+        let now = now.clone();
+        Arc::new(move || now.load(Ordering::SeqCst)) as projections::engine::Clock
+    };
+    let first = worker(&db).with_clock(clock(&now));
+    let second = worker(&db).with_clock(clock(&now));
+    assert!(matches!(
+        first.run_once().await.expect("steps"),
+        Step::Processed(_)
+    ));
+    assert_eq!(second.run_once().await.expect("steps"), Step::NotLeader);
+    // The first replica dies without releasing; its lease runs out.
+    now.fetch_add(16_000_000, Ordering::SeqCst);
+    assert!(matches!(
+        second.run_once().await.expect("steps"),
+        Step::Processed(_) | Step::CaughtUp
+    ));
+    assert_eq!(first.run_once().await.expect("steps"), Step::NotLeader);
+    catch_up(&second).await;
+    assert_eq!(
+        checkpoint::load(&db, NAME).await.expect("reads").position,
+        store.head_position().await.expect("reads")
+    );
+}
+
+command_api::contract_tests!(
+    the_read_models_agree_with_a_fold_of_the_events,
+    a_rebuild_equals_the_incrementally_built_tables,
+    a_worker_killed_mid_batch_resumes_without_loss_or_duplication,
+    an_unreadable_event_halts_the_projection_at_its_position,
+    only_the_lease_holder_applies_and_another_takes_over_when_it_dies,
+);
