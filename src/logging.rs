@@ -7,7 +7,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::settings::LogFormat;
 
-pub fn init(format: LogFormat) {
+pub fn init(format: LogFormat, to_stdout: bool) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
     let json = match format {
@@ -15,16 +15,21 @@ pub fn init(format: LogFormat) {
         LogFormat::Pretty => false,
         LogFormat::Auto => !std::io::stdout().is_terminal(),
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stdout);
-    if json {
-        builder
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match (json, to_stdout) {
+        (true, true) => builder
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .init();
-    } else {
-        builder.compact().init();
+            .with_writer(std::io::stdout)
+            .init(),
+        (true, false) => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_writer(std::io::stderr)
+            .init(),
+        (false, true) => builder.compact().with_writer(std::io::stdout).init(),
+        (false, false) => builder.compact().with_writer(std::io::stderr).init(),
     }
 }

@@ -3,6 +3,7 @@
 
 mod demo;
 mod logging;
+mod maintenance;
 mod serve;
 mod settings;
 mod users;
@@ -35,8 +36,11 @@ enum Action {
     CommandApi,
     /// Only the read API and console pages (GET routes).
     ReadApi,
-    /// Only the projection workers, with health endpoints.
-    Projections,
+    /// The projection workers (with health endpoints), or their maintenance.
+    Projections {
+        #[command(subcommand)]
+        command: Option<ProjectionsCommand>,
+    },
     /// Applies the database migrations, then exits.
     Migrate,
     /// Manages employees.
@@ -53,6 +57,21 @@ enum Action {
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
         url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProjectionsCommand {
+    /// Each projection's position, the head, lag in events and seconds, health.
+    Status,
+    /// Replays a projection from position 0 into new tables and switches to
+    /// them when caught up; the old tables keep serving meanwhile.
+    Rebuild {
+        /// The projection to rebuild (see `status`).
+        name: Option<String>,
+        /// Rebuild every projection.
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
     },
 }
 
@@ -92,13 +111,39 @@ async fn main() -> anyhow::Result<()> {
         return serve::healthcheck(url).await;
     }
     let settings = Settings::load()?;
-    logging::init(settings.log_format);
-    tracing::info!(settings = ?settings, "starting");
+    // Services log to stdout (CloudWatch reads it); one-shot commands keep
+    // stdout for their output, such as a printed token.
+    let service = matches!(
+        command,
+        Action::Serve { .. }
+            | Action::CommandApi
+            | Action::ReadApi
+            | Action::Projections { command: None }
+    );
+    logging::init(settings.log_format, service);
+    if service {
+        tracing::info!(settings = ?settings, "starting");
+    }
     match command {
         Action::Serve { demo } => serve::run(&settings, serve::Role::All, demo).await,
         Action::CommandApi => serve::run(&settings, serve::Role::CommandApi, false).await,
         Action::ReadApi => serve::run(&settings, serve::Role::ReadApi, false).await,
-        Action::Projections => serve::run(&settings, serve::Role::Projections, false).await,
+        Action::Projections { command: None } => {
+            serve::run(&settings, serve::Role::Projections, false).await
+        }
+        Action::Projections {
+            command: Some(ProjectionsCommand::Status),
+        } => maintenance::status(&serve::connect_migrated(&settings).await?).await,
+        Action::Projections {
+            command: Some(ProjectionsCommand::Rebuild { name, all }),
+        } => {
+            maintenance::rebuild(
+                &serve::connect_migrated(&settings).await?,
+                name.as_deref(),
+                all,
+            )
+            .await
+        }
         Action::Migrate => {
             let db = serve::connect(&settings).await?;
             db.migrate().await?;

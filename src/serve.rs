@@ -1,5 +1,6 @@
 //! Starting the roles: connect, check migrations, bind, serve until a signal.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -8,7 +9,10 @@ use command_api::commands::TicketService;
 use command_api::db::{Backend, Db, PoolSize};
 use command_api::event_store::EventStore;
 use command_api::http::{AppState, health, with_standard_layers};
+use projections::engine::Worker;
+use projections::tickets::TicketsProjection;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::settings::Settings;
 
@@ -68,6 +72,14 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
     if demo {
         crate::demo::seed(&db, &tickets).await?;
     }
+    let (stop, stopped) = watch::channel(false);
+    let mut workers = Vec::new();
+    if matches!(role, Role::All | Role::Projections) {
+        // The same store instance as the command side, so commits made in
+        // this process wake the workers at once.
+        let worker = Worker::new(tickets.store().clone(), Arc::new(TicketsProjection));
+        workers.push(tokio::spawn(worker.run(stopped.clone())));
+    }
     let listener = TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("cannot bind {}", settings.bind))?;
@@ -76,6 +88,10 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
     axum::serve(listener, app(AppState::new(db.clone(), tickets), role))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    let _ = stop.send(true);
+    for worker in workers {
+        let _ = worker.await;
+    }
     db.close().await;
     Ok(())
 }

@@ -1,11 +1,17 @@
-//! The read side of Madoguchi: public reference data and, as the read models
-//! grow, ticket queries and the agent console.
+//! The read side of Madoguchi: ticket queries, the dashboard and history for
+//! supervisors, public reference data, and (as it grows) the agent console.
 //!
 //! Layout: one module per resource, one file per action, each exporting
-//! `router()`; [`openapi`] documents the JSON routes.
+//! `router()`; [`queries`] holds the SQL; [`consistency`] makes reads wait
+//! for the writes they follow; [`openapi`] documents the JSON routes.
 
 mod categories;
+pub mod consistency;
+mod dashboard;
 pub mod openapi;
+mod params;
+pub mod queries;
+mod tickets;
 
 use axum::Router;
 use command_api::http::AppState;
@@ -14,5 +20,7 @@ use command_api::http::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(categories::router())
+        .merge(tickets::router())
+        .merge(dashboard::router())
         .merge(openapi::router())
 }

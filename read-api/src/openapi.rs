@@ -6,10 +6,16 @@ use command_api::http::AppState;
 use command_api::http::openapi::CommandApiDoc;
 use utoipa::OpenApi;
 
-use crate::categories;
+use crate::{categories, dashboard, tickets};
 
 #[derive(OpenApi)]
-#[openapi(paths(categories::list))]
+#[openapi(paths(
+    categories::list,
+    tickets::list,
+    tickets::detail,
+    tickets::history,
+    dashboard::dashboard
+))]
 struct ReadApiDoc;
 
 /// The merged document of the command and read APIs.

@@ -7,7 +7,7 @@ mod inquiry_number;
 mod text;
 
 pub use email::CustomerEmail;
-pub use inquiry_number::{InquiryNumber, InquiryNumberError};
+pub use inquiry_number::{InquiryNumber, InquiryNumberError, JST};
 pub use text::{Body, CustomerName, NoteBody, OrderNumber, Subject};
 
 /// Why a typed-in value was refused.

@@ -1,0 +1,136 @@
+//! The backlog at a glance, from the incrementally kept counters.
+
+use command_api::db::{Db, to_micros};
+use command_api::on_pool;
+use domain::values::JST;
+use projections::tickets::table;
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime, Time};
+use tracing::instrument;
+
+use super::list::{COLUMNS, Row, from_clause};
+
+pub struct Dashboard {
+    pub counts: Vec<(String, String, bool, i64)>,
+    pub workload: Vec<(i64, Option<String>, i64)>,
+    pub hourly: Vec<(i64, i64)>,
+    pub overdue_count: i64,
+    pub overdue: Vec<Row>,
+    pub urgent: Vec<Row>,
+    pub today_start: i64,
+}
+
+impl Dashboard {
+    fn sum(&self, keep: impl Fn(&str, &str, bool) -> bool) -> i64 {
+        self.counts
+            .iter()
+            .filter(|(s, p, a, _)| keep(s, p, *a))
+            .map(|(.., n)| n)
+            .sum()
+    }
+
+    pub fn to_json(&self) -> Value {
+        let open = |s: &str| matches!(s, "new" | "in_progress");
+        let by = |pick: &dyn Fn(&(String, String, bool, i64)) -> &String| {
+            let mut map = serde_json::Map::new();
+            for row in &self.counts {
+                let entry = map.entry(pick(row).clone()).or_insert(Value::from(0));
+                *entry = Value::from(entry.as_i64().unwrap_or_default() + row.3);
+            }
+            Value::Object(map)
+        };
+        let daily = self.daily();
+        json!({
+            "by_status": by(&|r| &r.0),
+            "open_by_priority": {
+                "low": self.sum(|s, p, _| open(s) && p == "low"),
+                "medium": self.sum(|s, p, _| open(s) && p == "medium"),
+                "high": self.sum(|s, p, _| open(s) && p == "high"),
+                "urgent": self.sum(|s, p, _| open(s) && p == "urgent"),
+            },
+            "unassigned_open": self.sum(|s, _, a| open(s) && !a),
+            "urgent_open": self.sum(|s, p, _| open(s) && p == "urgent"),
+            "received_today": self.hourly.iter().filter(|(h, _)| *h >= self.today_start).map(|(_, n)| n).sum::<i64>(),
+            "overdue_count": self.overdue_count,
+            "overdue": self.overdue.iter().map(Row::to_json).collect::<Vec<_>>(),
+            "urgent": self.urgent.iter().map(Row::to_json).collect::<Vec<_>>(),
+            "workload": self.workload.iter().map(|(id, name, open)| json!({ "assignee_id": id, "name": name, "open": open })).collect::<Vec<_>>(),
+            "received_hourly": self.hourly.iter().map(|(h, n)| json!({ "hour": super::rfc3339(*h), "count": n })).collect::<Vec<_>>(),
+            "received_daily": daily.iter().map(|(d, n)| json!({ "date": d, "count": n })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Received per JST day for the last 30 days, zeros included.
+    pub fn daily(&self) -> Vec<(String, i64)> {
+        (0..30)
+            .rev()
+            .map(|back| {
+                let start = self.today_start - back * 86_400_000_000;
+                let count = self
+                    .hourly
+                    .iter()
+                    .filter(|(h, _)| *h >= start && *h < start + 86_400_000_000)
+                    .map(|(_, n)| n)
+                    .sum();
+                let date = command_api::db::from_micros(start).to_offset(JST).date();
+                (date.to_string(), count)
+            })
+            .collect()
+    }
+}
+
+/// The start of today in Tokyo, as microseconds UTC.
+pub fn today_start(now: OffsetDateTime) -> i64 {
+    let local = now.to_offset(JST);
+    to_micros(local.replace_time(Time::MIDNIGHT))
+}
+
+#[instrument(skip(db))]
+pub async fn load(
+    db: &Db,
+    generation: i64,
+    now: OffsetDateTime,
+    overdue_after: Duration,
+) -> Result<Dashboard, sqlx::Error> {
+    let counts_sql = format!(
+        "SELECT status, priority, assigned, count FROM {} WHERE count <> 0",
+        table("rm_counts", generation)
+    );
+    let workload_sql = format!(
+        "SELECT w.assignee_id, e.display_name, w.open_count FROM {} w LEFT JOIN employees e ON e.id = w.assignee_id \
+         WHERE w.open_count > 0 ORDER BY w.open_count DESC",
+        table("rm_workload", generation)
+    );
+    let today = today_start(now);
+    let hourly_sql = format!(
+        "SELECT hour_start, count FROM {} WHERE hour_start >= ? ORDER BY hour_start",
+        table("rm_received_hourly", generation)
+    );
+    let cutoff = to_micros(now - overdue_after);
+    // Waiting for a first response: served by the (first_response_at, received_at) index.
+    let overdue_where =
+        "t.first_response_at IS NULL AND t.received_at < ? AND t.status IN ('new', 'in_progress')";
+    let overdue_count_sql = format!(
+        "SELECT COUNT(*) FROM {} t WHERE {overdue_where}",
+        table("rm_tickets", generation)
+    );
+    let overdue_sql = format!(
+        "SELECT {COLUMNS} FROM {} WHERE {overdue_where} ORDER BY t.received_at LIMIT 10",
+        from_clause(generation)
+    );
+    let urgent_sql = format!(
+        "SELECT {COLUMNS} FROM {} WHERE t.status IN ('new', 'in_progress') AND t.priority_rank = 4 ORDER BY t.received_at LIMIT 10",
+        from_clause(generation)
+    );
+    on_pool!(db, pool => async {
+        Ok(Dashboard {
+            counts: sqlx::query_as(&counts_sql).fetch_all(pool).await?,
+            workload: sqlx::query_as(&workload_sql).fetch_all(pool).await?,
+            hourly: sqlx::query_as(&hourly_sql).bind(today - 29 * 86_400_000_000).fetch_all(pool).await?,
+            overdue_count: sqlx::query_scalar(&overdue_count_sql).bind(cutoff).fetch_one(pool).await?,
+            overdue: sqlx::query_as(&overdue_sql).bind(cutoff).fetch_all(pool).await?,
+            urgent: sqlx::query_as(&urgent_sql).fetch_all(pool).await?,
+            today_start: today,
+        })
+    }.await)
+}
