@@ -16,11 +16,19 @@ fn the_document_lists_every_json_route() {
         "/api/v1/tickets/{number}/notes",
         "/api/v1/tickets/{number}/replies",
         "/api/v1/tickets/{number}/messages",
+        "/api/v1/tickets/{number}",
+        "/api/v1/tickets/{number}/events",
+        "/api/v1/dashboard",
     ] {
         assert!(
             paths.contains_key(path),
             "{path} is missing from the OpenAPI document"
         );
     }
+    let tickets = &paths["/api/v1/tickets"];
+    assert!(
+        tickets["get"].is_object() && tickets["post"].is_object(),
+        "both the list and registration: {tickets}"
+    );
     assert!(document["components"]["securitySchemes"]["bearer"].is_object());
 }

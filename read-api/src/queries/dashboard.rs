@@ -10,8 +10,11 @@ use tracing::instrument;
 
 use super::list::{COLUMNS, Row, from_clause};
 
+/// (status, priority, assigned, count).
+pub type CountRow = (String, String, bool, i64);
+
 pub struct Dashboard {
-    pub counts: Vec<(String, String, bool, i64)>,
+    pub counts: Vec<CountRow>,
     pub workload: Vec<(i64, Option<String>, i64)>,
     pub hourly: Vec<(i64, i64)>,
     pub overdue_count: i64,
@@ -31,7 +34,7 @@ impl Dashboard {
 
     pub fn to_json(&self) -> Value {
         let open = |s: &str| matches!(s, "new" | "in_progress");
-        let by = |pick: &dyn Fn(&(String, String, bool, i64)) -> &String| {
+        let by = |pick: &dyn Fn(&CountRow) -> &String| {
             let mut map = serde_json::Map::new();
             for row in &self.counts {
                 let entry = map.entry(pick(row).clone()).or_insert(Value::from(0));

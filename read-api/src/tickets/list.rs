@@ -78,7 +78,7 @@ pub async fn list(
             )
             .map(Assignee::Employee),
     };
-    filter.received_from = jst_date(&mut params, "received_from").map(|d| day_start(d));
+    filter.received_from = jst_date(&mut params, "received_from").map(day_start);
     filter.received_before =
         jst_date(&mut params, "received_to").map(|d| day_start(d.next_day().unwrap_or(d)));
     filter.q = params

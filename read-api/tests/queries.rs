@@ -1,0 +1,392 @@
+//! The read API over HTTP, on both backends, with a live projection worker.
+
+use std::sync::Arc;
+
+use axum::Router;
+use command_api::commands::TicketService;
+use command_api::db::Db;
+use command_api::employees::{self, Role};
+use command_api::event_store::EventStore;
+use command_api::http::{AppState, health, router as commands, with_standard_layers};
+use projections::engine::Worker;
+use projections::tickets::TicketsProjection;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::watch;
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    agent: String,
+    supervisor: String,
+    _stop: watch::Sender<bool>,
+}
+
+impl TestApp {
+    async fn start(db: Db) -> Self {
+        let store = EventStore::new(db.clone());
+        let state = AppState::new(db.clone(), TicketService::new(store.clone()));
+        let app: Router = with_standard_layers(
+            Router::new()
+                .merge(health::router())
+                .merge(commands())
+                .merge(read_api::router())
+                .with_state(state),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let base = format!("http://{}", listener.local_addr().expect("has address"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let (stop, stopped) = watch::channel(false);
+        tokio::spawn(Worker::new(store, Arc::new(TicketsProjection)).run(stopped));
+        let mut tokens = Vec::new();
+        for (login, role) in [("sato", Role::Agent), ("kobayashi", Role::Supervisor)] {
+            let id = employees::create(&db, login, login, role, "correct horse battery", false)
+                .await
+                .expect("creates");
+            tokens.push(
+                employees::issue_token(&db, id, "test")
+                    .await
+                    .expect("issues"),
+            );
+        }
+        let supervisor = tokens.pop().expect("token");
+        let agent = tokens.pop().expect("token");
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            agent,
+            supervisor,
+            _stop: stop,
+        }
+    }
+
+    async fn inquiry(&self, subject: &str, body: &str) -> Value {
+        let request = json!({ "category_id": 1, "subject": subject, "body": body, "customer_name": "山田 太郎", "customer_email": "taro@example.jp" });
+        let response = self
+            .client
+            .post(format!("{}/api/v1/inquiries", self.base))
+            .json(&request)
+            .send()
+            .await
+            .expect("sends");
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.expect("json")
+    }
+
+    async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("sends");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.get_as(&self.agent, path).await
+    }
+
+    async fn command(&self, path: &str, version: i64, body: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.agent)
+            .header("If-Match", version.to_string())
+            .json(&body)
+            .send()
+            .await
+            .expect("sends");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+
+    async fn numbers(&self, query: &str) -> Vec<String> {
+        let (status, body) = self.get(&format!("/api/v1/tickets?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["subject"].as_str().expect("subject").to_owned())
+            .collect()
+    }
+}
+
+fn encode(q: &str) -> String {
+    q.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn japanese_keyword_search_finds_substrings_and_nothing_else(db: Db) {
+    let app = TestApp::start(db).await;
+    let corpus = [
+        ("返金してほしい", "届いた商品が壊れていました。"),
+        ("サイズ交換の依頼", "Ｍサイズをエルに交換したいです。"),
+        (
+            "配送状況の確認",
+            "注文番号 LM-20261127-5521 の荷物が届きません。",
+        ),
+        ("ｸｰﾎﾟﾝが使えない", "SALE2026 のコードがエラーになります。"),
+        ("会員情報の変更", "メールアドレスを変えたいです。"),
+    ];
+    let mut last = json!(null);
+    for (subject, body) in corpus {
+        last = app.inquiry(subject, body).await;
+    }
+    let after = last["position"].as_i64().expect("position");
+    let search = |q: &str| format!("q={}&after={after}&sort=received&order=asc", encode(q));
+    assert_eq!(app.numbers(&search("返金")).await, ["返金してほしい"]);
+    assert_eq!(
+        app.numbers(&search("金し")).await,
+        ["返金してほしい"],
+        "any two-character substring"
+    );
+    assert_eq!(
+        app.numbers(&search("壊れ")).await,
+        ["返金してほしい"],
+        "bodies are searched"
+    );
+    assert_eq!(app.numbers(&search("交換")).await, ["サイズ交換の依頼"]);
+    assert_eq!(
+        app.numbers(&search("5521")).await,
+        ["配送状況の確認"],
+        "order numbers are searched"
+    );
+    assert_eq!(
+        app.numbers(&search("クーポン")).await,
+        ["ｸｰﾎﾟﾝが使えない"],
+        "half-width kana match full-width"
+    );
+    assert_eq!(
+        app.numbers(&search("ｓａｌｅ２０２６")).await,
+        ["ｸｰﾎﾟﾝが使えない"],
+        "full-width Latin and case fold"
+    );
+    assert_eq!(
+        app.numbers(&search("taro@example")).await.len(),
+        5,
+        "customer email is searched"
+    );
+    assert_eq!(
+        app.numbers(&search("山田 返金")).await,
+        ["返金してほしい"],
+        "all terms must match"
+    );
+    assert!(app.numbers(&search("返品")).await.is_empty());
+    assert!(
+        app.numbers(&search("100%")).await.is_empty(),
+        "LIKE wildcards are literal"
+    );
+    assert!(
+        app.numbers(&format!("{}&status=closed", search("返金")))
+            .await
+            .is_empty(),
+        "search combines with filters"
+    );
+}
+
+async fn keyset_pages_neither_repeat_nor_skip_while_tickets_arrive(db: Db) {
+    let app = TestApp::start(db).await;
+    let mut last = json!(null);
+    for i in 0..23 {
+        last = app.inquiry(&format!("件名{i:02}"), "本文").await;
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut arrived = 0;
+    let after = last["position"].as_i64().expect("position");
+    loop {
+        let mut path = format!("/api/v1/tickets?limit=5&sort=received&order=asc&after={after}");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={c}"));
+        }
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        seen.extend(
+            body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["subject"].as_str().expect("subject").to_owned()),
+        );
+        // New tickets arrive between pages; ascending order puts them last.
+        app.inquiry(&format!("追加{arrived:02}"), "本文").await;
+        arrived += 1;
+        match body["next_cursor"].as_str() {
+            Some(next) if arrived < 20 => cursor = Some(next.to_owned()),
+            _ => break,
+        }
+    }
+    let original: Vec<String> = (0..23).map(|i| format!("件名{i:02}")).collect();
+    assert_eq!(
+        seen[..23],
+        original[..],
+        "every original ticket once, in order"
+    );
+    let unique: std::collections::HashSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no ticket twice");
+}
+
+async fn a_read_after_a_command_sees_the_command(db: Db) {
+    let app = TestApp::start(db).await;
+    let opened = app.inquiry("配送について", "まだ届きません").await;
+    let number = opened["inquiry_number"].as_str().expect("number");
+    let assigned = app
+        .command(
+            &format!("/api/v1/tickets/{number}/assignee"),
+            1,
+            json!({ "assignee_id": "me" }),
+        )
+        .await;
+    let position = assigned["position"].as_i64().expect("position");
+    let response = app
+        .client
+        .get(format!(
+            "{}/api/v1/tickets/{number}?after={position}",
+            app.base
+        ))
+        .bearer_auth(&app.agent)
+        .send()
+        .await
+        .expect("sends");
+    assert_eq!(response.headers()["x-madoguchi-consistency"], "fresh");
+    let detail: Value = response.json().await.expect("json");
+    assert_eq!(detail["ticket"]["assignee_name"], "sato");
+    assert_eq!(detail["ticket"]["version"], 2);
+    let kinds: Vec<&str> = detail["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, ["opened", "assigned"]);
+    assert_eq!(detail["allowed_statuses"], json!(["in_progress", "closed"]));
+}
+
+async fn supervisors_see_the_history_with_actors_changes_and_time_travel(db: Db) {
+    let app = TestApp::start(db).await;
+    let opened = app.inquiry("返金してほしい", "壊れていました").await;
+    let number = opened["inquiry_number"].as_str().expect("number");
+    let before_change = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("formats");
+    app.command(
+        &format!("/api/v1/tickets/{number}/priority"),
+        1,
+        json!({ "priority": "urgent" }),
+    )
+    .await;
+    let path = format!(
+        "/api/v1/tickets/{number}/events?as_of={}",
+        encode(&before_change)
+    );
+    let (status, _) = app.get(&path).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "agents do not see the full history"
+    );
+    let (status, history) = app.get_as(&app.supervisor, &path).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let events = history["events"].as_array().expect("events");
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["actor_name"], "お客様");
+    assert_eq!(events[1]["actor_name"], "sato");
+    assert_eq!(
+        events[1]["change"],
+        json!({ "field": "priority", "from": "中", "to": "緊急" })
+    );
+    assert!(
+        events[1]["occurred_at_jst"]
+            .as_str()
+            .expect("jst")
+            .contains('/')
+    );
+    assert_eq!(
+        history["as_of"]["priority"], "medium",
+        "as it was before the change"
+    );
+    let (status, body) = app
+        .get_as(
+            &app.supervisor,
+            &format!("/api/v1/tickets/{number}/events?as_of=yesterday"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["errors"]["as_of"].is_array());
+}
+
+async fn the_dashboard_counts_the_backlog(db: Db) {
+    let app = TestApp::start(db).await;
+    let first = app.inquiry("至急", "返金してください").await;
+    app.inquiry("質問", "サイズについて").await;
+    let number = first["inquiry_number"].as_str().expect("number");
+    let done = app
+        .command(
+            &format!("/api/v1/tickets/{number}/priority"),
+            1,
+            json!({ "priority": "urgent" }),
+        )
+        .await;
+    let (status, board) = app
+        .get(&format!("/api/v1/dashboard?after={}", done["position"]))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["by_status"]["new"], 2);
+    assert_eq!(board["urgent_open"], 1);
+    assert_eq!(board["unassigned_open"], 2);
+    assert_eq!(board["received_today"], 2);
+    assert_eq!(board["urgent"][0]["inquiry_number"], number);
+    assert_eq!(board["received_daily"].as_array().expect("days").len(), 30);
+}
+
+async fn bad_query_parameters_get_422_never_500(db: Db) {
+    let app = TestApp::start(db).await;
+    for query in [
+        "status=open",
+        "priority=top",
+        "limit=0",
+        "limit=abc",
+        "cursor=%%%",
+        "cursor=bm90LWpzb24",
+        "received_from=2026/11/28",
+        "assignee=someone",
+        "sort=name",
+        "after=x",
+    ] {
+        let (status, body) = app.get(&format!("/api/v1/tickets?{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {body}");
+    }
+    let (status, _) = app.get("/api/v1/dashboard?overdue_after_hours=0").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = app.get("/api/v1/tickets/INQ-20000101-0001").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let anonymous = app
+        .client
+        .get(format!("{}/api/v1/tickets", app.base))
+        .send()
+        .await
+        .expect("sends");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+command_api::contract_tests!(
+    japanese_keyword_search_finds_substrings_and_nothing_else,
+    keyset_pages_neither_repeat_nor_skip_while_tickets_arrive,
+    a_read_after_a_command_sees_the_command,
+    supervisors_see_the_history_with_actors_changes_and_time_travel,
+    the_dashboard_counts_the_backlog,
+    bad_query_parameters_get_422_never_500,
+);
