@@ -31,7 +31,7 @@ async fn open(db: &Db, service: &TicketService, i: usize) -> Uuid {
     let open = OpenTicket {
         ticket_id: Uuid::now_v7(),
         inquiry_number: numbers::allocate(db, now).await.expect("allocates"),
-        channel: if i % 4 == 0 {
+        channel: if i.is_multiple_of(4) {
             Channel::Phone
         } else {
             Channel::Form
@@ -42,7 +42,7 @@ async fn open(db: &Db, service: &TicketService, i: usize) -> Uuid {
             email: Some(CustomerEmail::parse(&format!("c{i}@example.jp")).expect("valid")),
         },
         order_number: None,
-        subject: Subject::parse(if i % 3 == 0 {
+        subject: Subject::parse(if i.is_multiple_of(3) {
             "返金してほしい"
         } else {
             "配送について"
@@ -69,7 +69,7 @@ async fn seed(db: &Db, service: &TicketService, tickets: usize) -> Vec<Uuid> {
         let id = open(db, service, i).await;
         let agent = ctx(Actor::Agent(1 + (i % 3) as i64));
         let mut commands = vec![];
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             commands.push(TicketCommand::Assign {
                 to: 1 + (i % 3) as i64,
             });
@@ -85,7 +85,7 @@ async fn seed(db: &Db, service: &TicketService, tickets: usize) -> Vec<Uuid> {
                 body: Body::parse("ご回答します。").expect("valid"),
             });
         }
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             commands.push(TicketCommand::ChangeStatus {
                 to: Status::InProgress,
             });
@@ -106,7 +106,7 @@ async fn seed(db: &Db, service: &TicketService, tickets: usize) -> Vec<Uuid> {
                 },
             )));
         }
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             commands.push(TicketCommand::ChangePriority {
                 to: Priority::Urgent,
             });
