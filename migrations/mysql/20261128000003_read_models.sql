@@ -84,3 +84,18 @@ CREATE TABLE rm_received_hourly_g1 (
     hour_start BIGINT NOT NULL PRIMARY KEY,
     count BIGINT NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
+
+-- One row of facts per ticket for quality analytics (first response,
+-- resolution, reopens, replies), grouped by week, agent or category on read.
+CREATE TABLE rm_ticket_facts_g1 (
+    ticket_id CHAR(36) NOT NULL PRIMARY KEY,
+    category_id BIGINT NOT NULL,
+    received_at BIGINT NOT NULL,
+    first_response_at BIGINT NULL,
+    first_responder_id BIGINT NULL,
+    resolved_at BIGINT NULL,
+    resolver_id BIGINT NULL,
+    reopen_count INT NOT NULL,
+    reply_count INT NOT NULL,
+    KEY rm_ticket_facts_g1_received (received_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -77,3 +77,17 @@ CREATE TABLE rm_received_hourly_g1 (
     hour_start INTEGER NOT NULL PRIMARY KEY,
     count INTEGER NOT NULL
 );
+
+-- One row of facts per ticket for quality analytics.
+CREATE TABLE rm_ticket_facts_g1 (
+    ticket_id TEXT NOT NULL PRIMARY KEY,
+    category_id INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    first_response_at INTEGER NULL,
+    first_responder_id INTEGER NULL,
+    resolved_at INTEGER NULL,
+    resolver_id INTEGER NULL,
+    reopen_count INTEGER NOT NULL,
+    reply_count INTEGER NOT NULL
+);
+CREATE INDEX rm_ticket_facts_g1_received ON rm_ticket_facts_g1 (received_at);

@@ -151,6 +151,9 @@ async fn snapshot(db: &Db, generation: i64) -> Vec<String> {
             "SELECT CONCAT_WS('|', assignee_id, open_count) FROM rm_workload_g{generation} WHERE open_count <> 0"
         ),
         format!("SELECT CONCAT_WS('|', hour_start, count) FROM rm_received_hourly_g{generation}"),
+        format!(
+            "SELECT CONCAT_WS('|', ticket_id, category_id, COALESCE(first_response_at, '-'), COALESCE(first_responder_id, '-'), COALESCE(resolved_at, '-'), COALESCE(resolver_id, '-'), reopen_count, reply_count) FROM rm_ticket_facts_g{generation}"
+        ),
     ];
     for sql in queries {
         let sql = match db {

@@ -5,6 +5,7 @@
 //! `router()`; [`queries`] holds the SQL; [`consistency`] makes reads wait
 //! for the writes they follow; [`openapi`] documents the JSON routes.
 
+mod analytics;
 mod categories;
 pub mod consistency;
 mod dashboard;
@@ -22,5 +23,6 @@ pub fn router() -> Router<AppState> {
         .merge(categories::router())
         .merge(tickets::router())
         .merge(dashboard::router())
+        .merge(analytics::router())
         .merge(openapi::router())
 }

@@ -6,7 +6,7 @@ use command_api::http::AppState;
 use command_api::http::openapi::CommandApiDoc;
 use utoipa::OpenApi;
 
-use crate::{categories, dashboard, tickets};
+use crate::{analytics, categories, dashboard, tickets};
 
 #[derive(OpenApi)]
 #[openapi(paths(
@@ -14,7 +14,8 @@ use crate::{categories, dashboard, tickets};
     tickets::list,
     tickets::detail,
     tickets::history,
-    dashboard::dashboard
+    dashboard::dashboard,
+    analytics::analytics
 ))]
 struct ReadApiDoc;
 

@@ -19,6 +19,7 @@ fn the_document_lists_every_json_route() {
         "/api/v1/tickets/{number}",
         "/api/v1/tickets/{number}/events",
         "/api/v1/dashboard",
+        "/api/v1/analytics",
     ] {
         assert!(
             paths.contains_key(path),

@@ -382,7 +382,79 @@ async fn bad_query_parameters_get_422_never_500(db: Db) {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
+async fn supervisors_get_quality_analytics_as_json_and_csv(db: Db) {
+    let app = TestApp::start(db).await;
+    let mut last = json!(null);
+    for i in 0..3 {
+        let opened = app.inquiry(&format!("質問{i}"), "本文").await;
+        let number = opened["inquiry_number"]
+            .as_str()
+            .expect("number")
+            .to_owned();
+        let path = |action: &str| format!("/api/v1/tickets/{number}/{action}");
+        let replied = app
+            .command(&path("replies"), 1, json!({ "body": "ご回答します。" }))
+            .await;
+        last = app
+            .command(
+                &path("status"),
+                replied["version"].as_i64().expect("version"),
+                json!({ "status": "resolved" }),
+            )
+            .await;
+        if i == 0 {
+            last = app
+                .command(
+                    &path("status"),
+                    last["version"].as_i64().expect("version"),
+                    json!({ "status": "in_progress" }),
+                )
+                .await;
+        }
+    }
+    let wait = format!("/api/v1/tickets?after={}", last["position"]);
+    app.get(&wait).await;
+    let (status, _) = app.get("/api/v1/analytics").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .get_as(&app.supervisor, "/api/v1/analytics?group=agent")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows = body["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{body}");
+    assert_eq!(rows[0]["name"], "sato");
+    assert_eq!(rows[0]["tickets"], 3);
+    assert_eq!(rows[0]["replies_per_ticket"], 1.0);
+    assert!((rows[0]["reopen_rate"].as_f64().expect("rate") - 1.0 / 3.0).abs() < 1e-9);
+    assert!(rows[0]["first_response_median_minutes"].is_number());
+    let response = app
+        .client
+        .get(format!(
+            "{}/api/v1/analytics?group=category&format=csv",
+            app.base
+        ))
+        .bearer_auth(&app.supervisor)
+        .send()
+        .await
+        .expect("sends");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    let text = response.text().await.expect("text");
+    assert!(text.starts_with("\u{feff}週,カテゴリ,件数"), "{text}");
+    assert!(text.contains("\"配送について\",3,"), "{text}");
+    let (status, _) = app
+        .get_as(
+            &app.supervisor,
+            "/api/v1/analytics?from=2026-12-01&to=2026-11-01",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 command_api::contract_tests!(
+    supervisors_get_quality_analytics_as_json_and_csv,
     japanese_keyword_search_finds_substrings_and_nothing_else,
     keyset_pages_neither_repeat_nor_skip_while_tickets_arrive,
     a_read_after_a_command_sees_the_command,

@@ -1,7 +1,8 @@
-//! The `tickets` projection: the list rows, each ticket's timeline, and the
-//! dashboard counters, kept in one transaction per batch so they always agree.
+//! The `tickets` projection: the list rows, each ticket's timeline, the
+//! dashboard counters and the analytics facts, kept in one transaction per batch so they always agree.
 
 mod counters;
+mod facts;
 mod list;
 mod timeline;
 
@@ -35,6 +36,7 @@ impl Projection for TicketsProjection {
             "rm_counts",
             "rm_workload",
             "rm_received_hourly",
+            "rm_ticket_facts",
         ]
     }
 
@@ -51,6 +53,7 @@ impl Projection for TicketsProjection {
         list::apply(tx, generation, envelope).await?;
         timeline::apply(tx, generation, envelope).await?;
         let after = list::shape(tx, generation, &envelope.ticket_id).await?;
+        facts::apply(tx, generation, envelope, after.as_ref()).await?;
         if before != after {
             counters::adjust(tx, generation, before.as_ref(), after.as_ref()).await?;
         }

@@ -1,6 +1,7 @@
 //! SQL for the read side, in small named functions over the current
 //! generation of the read-model tables.
 
+pub mod analytics;
 pub mod dashboard;
 pub mod detail;
 pub mod list;
