@@ -47,7 +47,7 @@ CREATE TABLE rm_tickets_g1 (
     KEY rm_tickets_g1_updated (updated_at, ticket_id),
     KEY rm_tickets_g1_priority (priority_rank, received_at, ticket_id),
     KEY rm_tickets_g1_assignee (assignee_id, status, received_at),
-    KEY rm_tickets_g1_first_response (first_response_at, received_at)
+    KEY rm_tickets_g1_first_response (first_response_at, status, received_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;
 
 CREATE TABLE rm_timeline_g1 (

@@ -41,7 +41,7 @@ CREATE INDEX rm_tickets_g1_received ON rm_tickets_g1 (received_at, ticket_id);
 CREATE INDEX rm_tickets_g1_updated ON rm_tickets_g1 (updated_at, ticket_id);
 CREATE INDEX rm_tickets_g1_priority ON rm_tickets_g1 (priority_rank, received_at, ticket_id);
 CREATE INDEX rm_tickets_g1_assignee ON rm_tickets_g1 (assignee_id, status, received_at);
-CREATE INDEX rm_tickets_g1_first_response ON rm_tickets_g1 (first_response_at, received_at);
+CREATE INDEX rm_tickets_g1_first_response ON rm_tickets_g1 (first_response_at, status, received_at);
 
 CREATE TABLE rm_timeline_g1 (
     ticket_id TEXT NOT NULL,

@@ -43,6 +43,19 @@ pub trait Projection: Send + Sync {
         event: &Envelope,
         generation: i64,
     ) -> Result<(), sqlx::Error>;
+
+    /// Applies a batch in order; projections override it to share work.
+    async fn apply_batch(
+        &self,
+        tx: &mut Tx,
+        batch: &[Envelope],
+        generation: i64,
+    ) -> Result<(), sqlx::Error> {
+        for envelope in batch {
+            self.apply(tx, envelope, generation).await?;
+        }
+        Ok(())
+    }
 }
 
 /// What one step did.
@@ -157,11 +170,9 @@ impl Worker {
         if !checkpoint::advance(&mut tx, name, state.generation, state.position, last, now).await? {
             return Ok(Step::LostRace);
         }
-        for envelope in &batch {
-            self.projection
-                .apply(&mut tx, envelope, state.generation)
-                .await?;
-        }
+        self.projection
+            .apply_batch(&mut tx, &batch, state.generation)
+            .await?;
         tx.commit().await?;
         tracing::Span::current()
             .record("events", batch.len())

@@ -143,19 +143,20 @@ async fn apply_after(
         Some(tx) => tx,
         None => own.insert(Tx::begin(store.db()).await?),
     };
+    let mut batch = Vec::with_capacity(stored.len());
     for row in &stored {
         let (event, metadata) =
             codec::decode(row).map_err(|e| anyhow::anyhow!("rebuild stopped: {e}"))?;
-        let envelope = Envelope {
+        batch.push(Envelope {
             position: row.position,
             ticket_id: row.aggregate_id.clone(),
             sequence: row.sequence,
             event,
             metadata,
-        };
-        projection.apply(tx, &envelope, generation).await?;
-        *position = row.position;
+        });
     }
+    projection.apply_batch(tx, &batch, generation).await?;
+    *position = batch.last().map_or(*position, |e| e.position);
     if let Some(tx) = own {
         tx.commit().await?;
     }

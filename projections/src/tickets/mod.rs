@@ -1,5 +1,6 @@
 //! The `tickets` projection: the list rows, each ticket's timeline, the
-//! dashboard counters and the analytics facts, kept in one transaction per batch so they always agree.
+//! dashboard counters and the analytics facts, kept in one transaction per
+//! batch so they always agree.
 
 mod counters;
 mod facts;
@@ -46,20 +47,38 @@ impl Projection for TicketsProjection {
         envelope: &Envelope,
         generation: i64,
     ) -> Result<(), sqlx::Error> {
-        let before = match &envelope.event {
-            TicketEvent::TicketOpened { .. } => None,
-            _ => list::shape(tx, generation, &envelope.ticket_id).await?,
-        };
-        list::apply(tx, generation, envelope).await?;
-        timeline::apply(tx, generation, envelope).await?;
-        let after = list::shape(tx, generation, &envelope.ticket_id).await?;
-        facts::apply(tx, generation, envelope, after.as_ref()).await?;
-        if before != after {
-            counters::adjust(tx, generation, before.as_ref(), after.as_ref()).await?;
+        self.apply_batch(tx, std::slice::from_ref(envelope), generation)
+            .await
+    }
+
+    /// The shapes of the batch's tickets are read once and then followed in
+    /// memory, and the counters are written once per key at the end: a batch
+    /// costs a few statements per event instead of eight.
+    async fn apply_batch(
+        &self,
+        tx: &mut Tx,
+        batch: &[Envelope],
+        generation: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut shapes =
+            list::shapes(tx, generation, batch.iter().map(|e| e.ticket_id.as_str())).await?;
+        let mut deltas = counters::Deltas::default();
+        for envelope in batch {
+            let before = shapes.get(&envelope.ticket_id).cloned();
+            let after = Shape::after(before.as_ref(), &envelope.event);
+            list::apply(tx, generation, envelope).await?;
+            timeline::apply(tx, generation, envelope).await?;
+            facts::apply(tx, generation, envelope, after.as_ref()).await?;
+            if before != after {
+                deltas.shift(before.as_ref(), after.as_ref());
+            }
+            if let TicketEvent::TicketOpened { received_at, .. } = &envelope.event {
+                deltas.received(*received_at);
+            }
+            if let Some(after) = after {
+                shapes.insert(envelope.ticket_id.clone(), after);
+            }
         }
-        if let TicketEvent::TicketOpened { received_at, .. } = &envelope.event {
-            counters::count_received(tx, generation, *received_at).await?;
-        }
-        Ok(())
+        deltas.write(tx, generation).await
     }
 }

@@ -110,7 +110,8 @@ pub async fn load(
         table("rm_received_hourly", generation)
     );
     let cutoff = to_micros(now - overdue_after);
-    // Waiting for a first response: served by the (first_response_at, received_at) index.
+    // Waiting for a first response: counted inside the (first_response_at,
+    // status, received_at) index, without touching rows.
     let overdue_where =
         "t.first_response_at IS NULL AND t.received_at < ? AND t.status IN ('new', 'in_progress')";
     let overdue_count_sql = format!(

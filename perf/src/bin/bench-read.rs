@@ -1,0 +1,243 @@
+//! Read-side timings against a populated database (see `generate-tickets`):
+//! catches the projection up (reporting its rate), then times each read
+//! endpoint through the real HTTP stack, and finally measures projection lag
+//! (commit to visible) while appending at a steady rate.
+//!
+//!   cargo run --release -p perf --bin bench-read -- --database-url mysql://…/madoguchi_perf
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use clap::Parser;
+use command_api::commands::TicketService;
+use command_api::db::{Db, PoolSize};
+use command_api::employees::{self, Role};
+use command_api::event_store::EventStore;
+use command_api::http::{AppState, router as commands, with_standard_layers};
+use projections::checkpoint;
+use projections::engine::{Step, Worker};
+use projections::tickets::{NAME, TicketsProjection};
+use tokio::sync::watch;
+
+#[derive(Parser)]
+struct Args {
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: String,
+    /// Requests per endpoint.
+    #[arg(long, default_value_t = 200)]
+    requests: usize,
+    /// Appends per second during the lag measurement.
+    #[arg(long, default_value_t = 500)]
+    rate: u64,
+    #[arg(long, default_value_t = 20)]
+    lag_seconds: u64,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let db = Db::connect(
+        &args.database_url,
+        PoolSize {
+            max_connections: 16,
+        },
+    )
+    .await?;
+    let store = EventStore::new(db.clone());
+
+    let head = store.head_position().await?;
+    let start = checkpoint::load(&db, NAME).await?.position;
+    let worker = Worker::new(store.clone(), Arc::new(TicketsProjection)).with_batch(1000);
+    let began = Instant::now();
+    loop {
+        match worker.run_once().await? {
+            Step::Processed(_) => {
+                let at = checkpoint::load(&db, NAME).await?.position;
+                let rate = (at - start) as f64 / began.elapsed().as_secs_f64();
+                eprint!("\r  catching up: {at}/{head}  {rate:.0} events/s   ");
+            }
+            Step::CaughtUp => break,
+            other => anyhow::bail!("unexpected {other:?}"),
+        }
+    }
+    let applied = checkpoint::load(&db, NAME).await?.position - start;
+    if applied > 0 {
+        println!(
+            "\nprojection catch-up: {applied} events in {:.1}s = {:.0} events/s",
+            began.elapsed().as_secs_f64(),
+            applied as f64 / began.elapsed().as_secs_f64()
+        );
+    }
+
+    let login = format!("bench{}", std::process::id());
+    let id = employees::create(
+        &db,
+        &login,
+        "計測",
+        Role::Supervisor,
+        "benchmark password",
+        false,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let token = employees::issue_token(&db, id, "bench").await?;
+    let state = AppState::new(db.clone(), TicketService::new(store.clone()));
+    let app: Router = with_standard_layers(
+        Router::new()
+            .merge(commands())
+            .merge(read_api::router())
+            .with_state(state),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let (client, token, base) = (client.clone(), token.clone(), base.clone());
+        async move {
+            let response = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
+            Ok(response.bytes().await?)
+        }
+    };
+    let sample = get("/api/v1/tickets?limit=1".into()).await?;
+    let sample: serde_json::Value = serde_json::from_slice(&sample)?;
+    let number = sample["items"][0]["inquiry_number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let endpoints = [
+        (
+            "list: status=new, priority sort",
+            "/api/v1/tickets?status=new&sort=priority&limit=50".to_owned(),
+        ),
+        (
+            "search 返金 + status=resolved",
+            "/api/v1/tickets?q=%E8%BF%94%E9%87%91&status=resolved&limit=50".to_owned(),
+        ),
+        (
+            "search 配送先 (rare) + status",
+            "/api/v1/tickets?q=%E9%85%8D%E9%80%81%E5%85%88&status=new&limit=50".to_owned(),
+        ),
+        ("dashboard", "/api/v1/dashboard".to_owned()),
+        ("detail", format!("/api/v1/tickets/{number}")),
+        (
+            "history (events)",
+            format!("/api/v1/tickets/{number}/events"),
+        ),
+    ];
+    println!(
+        "{:<34} {:>9} {:>9} {:>9}",
+        "endpoint (server+client, ms)", "p50", "p95", "p99"
+    );
+    for (label, path) in &endpoints {
+        let mut times = Vec::with_capacity(args.requests);
+        for _ in 0..args.requests {
+            let began = Instant::now();
+            get(path.clone()).await?;
+            times.push(began.elapsed());
+        }
+        times.sort();
+        println!(
+            "{label:<34} {:>9.2} {:>9.2} {:>9.2}",
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            percentile(&times, 0.99)
+        );
+    }
+
+    // Lag: open tickets at a steady rate while a worker follows; record for
+    // each append how long until the checkpoint passed its position.
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(Worker::new(store.clone(), Arc::new(TicketsProjection)).run(stopped));
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<(i64, Instant)>();
+    let watcher = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut lags = Vec::new();
+            let mut pending = std::collections::VecDeque::new();
+            loop {
+                while let Ok(item) = receiver.try_recv() {
+                    pending.push_back(item);
+                }
+                let position = checkpoint::load(&db, NAME)
+                    .await
+                    .map(|c| c.position)
+                    .unwrap_or(0);
+                while pending.front().is_some_and(|(p, _)| *p <= position) {
+                    if let Some((_, at)) = pending.pop_front() {
+                        lags.push(at.elapsed());
+                    }
+                }
+                if receiver.is_closed() && pending.is_empty() {
+                    return lags;
+                }
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        })
+    };
+    let service = TicketService::new(store.clone());
+    let interval = Duration::from_secs_f64(1.0 / args.rate as f64);
+    let mut ticker = tokio::time::interval(interval);
+    let deadline = Instant::now() + Duration::from_secs(args.lag_seconds);
+    let mut sent = 0u64;
+    while Instant::now() < deadline {
+        ticker.tick().await;
+        let at = Instant::now();
+        let inquiry = command_api::intake::Inquiry {
+            category_id: 1,
+            order_number: None,
+            subject: domain::values::Subject::parse("配送について")?,
+            body: domain::values::Body::parse("まだ届きません")?,
+            customer_name: domain::values::CustomerName::parse("計測")?,
+            customer_email: Some(domain::values::CustomerEmail::parse("lag@example.jp")?),
+        };
+        let ctx = domain::metadata::CommandContext::new(
+            domain::Actor::Customer,
+            time::OffsetDateTime::now_utc(),
+            None,
+        );
+        let outcome = command_api::intake::open(
+            &db,
+            &service,
+            inquiry,
+            command_api::intake::Start::form(),
+            &ctx,
+            None,
+        )
+        .await?;
+        if let Some(position) = outcome.position {
+            let _ = sender.send((position, at));
+        }
+        sent += 1;
+    }
+    drop(sender);
+    let mut lags = watcher.await?;
+    let _ = stop.send(true);
+    lags.sort();
+    println!(
+        "projection lag at {} appends/s ({sent} appends): p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+        args.rate,
+        percentile(&lags, 0.5),
+        percentile(&lags, 0.95),
+        percentile(&lags, 0.99)
+    );
+    Ok(())
+}
