@@ -11,6 +11,7 @@ use command_api::event_store::EventStore;
 use command_api::http::{AppState, health, with_standard_layers};
 use projections::engine::Worker;
 use projections::tickets::TicketsProjection;
+use projections::triage::TriageReactor;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -79,6 +80,11 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         // this process wake the workers at once.
         let worker = Worker::new(tickets.store().clone(), Arc::new(TicketsProjection));
         workers.push(tokio::spawn(worker.run(stopped.clone())));
+        let triage = Worker::reactor(
+            tickets.store().clone(),
+            Arc::new(TriageReactor::new(tickets.clone())),
+        );
+        workers.push(tokio::spawn(triage.run(stopped.clone())));
     }
     let listener = TcpListener::bind(settings.bind)
         .await

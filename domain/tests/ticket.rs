@@ -473,3 +473,48 @@ fn events_round_trip_through_their_stored_payload() {
         );
     }
 }
+
+#[test]
+fn triage_raises_priority_but_never_lowers_it_and_repeats_change_nothing() {
+    let raise = |to| TicketCommand::RaisePriority {
+        to,
+        rule_id: 5,
+        matched: "返金".into(),
+    };
+    framework()
+        .given(vec![opened()])
+        .when(raise(Priority::High))
+        .then_expect_events(vec![TicketEvent::PriorityRaised {
+            from: Priority::Medium,
+            to: Priority::High,
+            rule_id: 5,
+            matched: "返金".into(),
+        }]);
+    // An agent already chose urgent: triage leaves it alone.
+    framework()
+        .given(vec![
+            opened(),
+            TicketEvent::PriorityChanged {
+                from: Priority::Medium,
+                to: Priority::Urgent,
+            },
+        ])
+        .when(raise(Priority::High))
+        .then_expect_events(vec![]);
+    framework()
+        .given(vec![
+            opened(),
+            TicketEvent::PriorityRaised {
+                from: Priority::Medium,
+                to: Priority::High,
+                rule_id: 5,
+                matched: "返金".into(),
+            },
+        ])
+        .when(raise(Priority::High))
+        .then_expect_events(vec![]);
+    framework()
+        .given(history_at(Status::Closed))
+        .when(raise(Priority::Urgent))
+        .then_expect_events(vec![]);
+}

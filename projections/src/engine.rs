@@ -1,4 +1,5 @@
-//! The projection worker: one step at a time, in global order.
+//! The worker that follows the log for projections and reactors: one step
+//! at a time, in global order.
 //!
 //! [`Worker::run_once`] is what tests call: take the lease, read a batch after
 //! the checkpoint, apply it and move the checkpoint in one transaction. The
@@ -58,6 +59,33 @@ pub trait Projection: Send + Sync {
     }
 }
 
+/// A worker whose effect is outside the read models: it issues commands or
+/// calls other systems for each event. Its checkpoint moves only after
+/// `react` succeeded, so it runs at least once per event; reactions must be
+/// idempotent (a repeated command that changes nothing, a keyed send).
+#[async_trait]
+pub trait Reactor: Send + Sync {
+    fn name(&self) -> &'static str;
+    async fn react(&self, batch: &[Envelope]) -> anyhow::Result<()>;
+}
+
+/// What a worker drives: read models in the checkpoint's transaction, or
+/// reactions before the checkpoint moves.
+#[derive(Clone)]
+enum Target {
+    Projection(Arc<dyn Projection>),
+    Reactor(Arc<dyn Reactor>),
+}
+
+impl Target {
+    fn name(&self) -> &'static str {
+        match self {
+            Target::Projection(p) => p.name(),
+            Target::Reactor(r) => r.name(),
+        }
+    }
+}
+
 /// What one step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -81,6 +109,8 @@ pub enum WorkerError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Read(#[from] command_api::event_store::ReadError),
+    #[error("reaction failed: {0:#}")]
+    Reaction(anyhow::Error),
 }
 
 /// A clock in microseconds since the epoch, injectable for tests.
@@ -89,7 +119,7 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 pub struct Worker {
     db: Db,
     store: EventStore,
-    projection: Arc<dyn Projection>,
+    target: Target,
     holder: String,
     batch: i64,
     lease_ttl: Duration,
@@ -98,10 +128,18 @@ pub struct Worker {
 
 impl Worker {
     pub fn new(store: EventStore, projection: Arc<dyn Projection>) -> Self {
+        Self::for_target(store, Target::Projection(projection))
+    }
+
+    pub fn reactor(store: EventStore, reactor: Arc<dyn Reactor>) -> Self {
+        Self::for_target(store, Target::Reactor(reactor))
+    }
+
+    fn for_target(store: EventStore, target: Target) -> Self {
         Self {
             db: store.db().clone(),
             store,
-            projection,
+            target,
             holder: format!("{}-{}", std::process::id(), Uuid::new_v4().simple()),
             batch: 500,
             lease_ttl: Duration::from_secs(15),
@@ -120,13 +158,13 @@ impl Worker {
     }
 
     pub fn name(&self) -> &'static str {
-        self.projection.name()
+        self.target.name()
     }
 
     /// One step: lease, read, apply, advance.
-    #[instrument(name = "projection.batch", skip(self), fields(projection = self.projection.name(), events, position))]
+    #[instrument(name = "projection.batch", skip(self), fields(projection = self.target.name(), events, position))]
     pub async fn run_once(&self) -> Result<Step, WorkerError> {
-        let name = self.projection.name();
+        let name = self.target.name();
         let now = (self.clock)();
         let ttl = i64::try_from(self.lease_ttl.as_micros()).unwrap_or(i64::MAX);
         if !checkpoint::try_lease(&self.db, name, &self.holder, now, ttl).await? {
@@ -165,14 +203,19 @@ impl Worker {
             checkpoint::clear_halt(&self.db, name).await?;
         }
         let last = batch.last().map_or(state.position, |e| e.position);
+        if let Target::Reactor(reactor) = &self.target {
+            reactor.react(&batch).await.map_err(WorkerError::Reaction)?;
+        }
         let mut tx = Tx::begin(&self.db).await?;
         // The fence first: it also takes the row lock that serializes appliers.
         if !checkpoint::advance(&mut tx, name, state.generation, state.position, last, now).await? {
             return Ok(Step::LostRace);
         }
-        self.projection
-            .apply_batch(&mut tx, &batch, state.generation)
-            .await?;
+        if let Target::Projection(projection) = &self.target {
+            projection
+                .apply_batch(&mut tx, &batch, state.generation)
+                .await?;
+        }
         tx.commit().await?;
         tracing::Span::current()
             .record("events", batch.len())

@@ -6,6 +6,7 @@
 //! - [`checkpoint`]: positions, generations, leases; the compare-and-set that
 //!   fences concurrent appliers.
 //! - [`tickets`]: the list, timeline and dashboard read models.
+//! - [`triage`]: the reactor that raises priorities when rules match.
 //! - [`rebuild`]: replay into the next generation of tables, then switch.
 //! - [`search`]: the text normalization indexing and queries share.
 
@@ -14,4 +15,5 @@ pub mod engine;
 pub mod rebuild;
 pub mod search;
 pub mod tickets;
+pub mod triage;
 pub mod tx;

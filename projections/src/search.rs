@@ -8,6 +8,18 @@ pub fn normalize(text: &str) -> String {
     text.nfkc().collect::<String>().to_lowercase()
 }
 
+/// The form triage rules match in: [`normalize`], then katakana folded to
+/// hiragana, so `ヘンキン`, `ﾍﾝｷﾝ` and `へんきん` are one word.
+pub fn fold_for_matching(text: &str) -> String {
+    normalize(text)
+        .chars()
+        .map(|c| match c {
+            '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
 /// A LIKE pattern matching `term` anywhere, with LIKE's wildcards escaped.
 pub fn contains_pattern(term: &str) -> String {
     let mut pattern = String::with_capacity(term.len() + 2);
@@ -31,5 +43,9 @@ mod tests {
         assert_eq!(normalize("ＲＥＦＵＮＤ ﾍﾝｷﾝ"), "refund ヘンキン");
         assert_eq!(contains_pattern(" 返金 "), "%返金%");
         assert_eq!(contains_pattern("100%_off"), "%100\\%\\_off%");
+        assert_eq!(
+            fold_for_matching("ﾍﾝｷﾝ ヘンキン へんきん"),
+            "へんきん へんきん へんきん"
+        );
     }
 }

@@ -51,6 +51,13 @@ pub enum TicketCommand {
     ChangePriority {
         to: Priority,
     },
+    /// Raise, never lower: a no-op when the ticket is already at `to` or above,
+    /// so a priority an agent set is never undone and a replay changes nothing.
+    RaisePriority {
+        to: Priority,
+        rule_id: i64,
+        matched: String,
+    },
     Assign {
         to: i64,
     },

@@ -60,6 +60,14 @@ pub enum TicketEvent {
         from: Priority,
         to: Priority,
     },
+    /// Automatic triage raised the priority because a rule matched.
+    PriorityRaised {
+        from: Priority,
+        to: Priority,
+        rule_id: i64,
+        /// The keyword or condition that matched, for the audit trail.
+        matched: String,
+    },
     TicketAssigned {
         from: Option<i64>,
         to: i64,
@@ -112,10 +120,11 @@ pub enum TicketEvent {
 
 impl TicketEvent {
     /// Every event type this version of the code understands, at its current version.
-    pub const TYPES: [&'static str; 13] = [
+    pub const TYPES: [&'static str; 14] = [
         "TicketOpened",
         "StatusChanged",
         "PriorityChanged",
+        "PriorityRaised",
         "TicketAssigned",
         "TicketUnassigned",
         "InternalNoteAdded",
@@ -133,6 +142,7 @@ impl TicketEvent {
             TicketEvent::TicketOpened { .. } => "TicketOpened",
             TicketEvent::StatusChanged { .. } => "StatusChanged",
             TicketEvent::PriorityChanged { .. } => "PriorityChanged",
+            TicketEvent::PriorityRaised { .. } => "PriorityRaised",
             TicketEvent::TicketAssigned { .. } => "TicketAssigned",
             TicketEvent::TicketUnassigned { .. } => "TicketUnassigned",
             TicketEvent::InternalNoteAdded { .. } => "InternalNoteAdded",

@@ -36,6 +36,7 @@ pub struct Ticket {
     opened: bool,
     inquiry_number: Option<InquiryNumber>,
     channel: Option<Channel>,
+    category_id: Option<i64>,
     status: Status,
     priority: Priority,
     assignee: Option<i64>,
@@ -60,6 +61,9 @@ impl Ticket {
     }
     pub fn channel(&self) -> Option<Channel> {
         self.channel
+    }
+    pub fn category_id(&self) -> Option<i64> {
+        self.category_id
     }
     pub fn customer_email(&self) -> Option<&CustomerEmail> {
         self.customer_email.as_ref()
@@ -108,6 +112,21 @@ impl Ticket {
             TicketCommand::ChangePriority { to } => Ok(vec![TicketEvent::PriorityChanged {
                 from: self.priority,
                 to,
+            }]),
+            TicketCommand::RaisePriority { to, .. }
+                if to <= self.priority || self.status == Status::Closed =>
+            {
+                Ok(Vec::new())
+            }
+            TicketCommand::RaisePriority {
+                to,
+                rule_id,
+                matched,
+            } => Ok(vec![TicketEvent::PriorityRaised {
+                from: self.priority,
+                to,
+                rule_id,
+                matched,
             }]),
             TicketCommand::Assign { to } if Some(to) == self.assignee => Ok(Vec::new()),
             TicketCommand::Assign { to } => Ok(vec![TicketEvent::TicketAssigned {
@@ -296,6 +315,7 @@ impl Aggregate for Ticket {
             TicketEvent::TicketOpened {
                 inquiry_number,
                 channel,
+                category_id,
                 customer,
                 priority,
                 ..
@@ -303,12 +323,15 @@ impl Aggregate for Ticket {
                 self.opened = true;
                 self.inquiry_number = Some(inquiry_number);
                 self.channel = Some(channel);
+                self.category_id = Some(category_id);
                 self.customer_email = customer.email;
                 self.priority = priority;
                 self.status = Status::New;
             }
             TicketEvent::StatusChanged { to, .. } => self.status = to,
-            TicketEvent::PriorityChanged { to, .. } => self.priority = to,
+            TicketEvent::PriorityChanged { to, .. } | TicketEvent::PriorityRaised { to, .. } => {
+                self.priority = to
+            }
             TicketEvent::TicketAssigned { to, .. } => self.assignee = Some(to),
             TicketEvent::TicketUnassigned { .. } => self.assignee = None,
             TicketEvent::ReplyQueued { reply_id, .. } => {

@@ -34,7 +34,9 @@ impl Shape {
         let mut shape = before?.clone();
         match event {
             TicketEvent::StatusChanged { to, .. } => shape.status = to.as_str().into(),
-            TicketEvent::PriorityChanged { to, .. } => shape.priority = to.as_str().into(),
+            TicketEvent::PriorityChanged { to, .. } | TicketEvent::PriorityRaised { to, .. } => {
+                shape.priority = to.as_str().into()
+            }
             TicketEvent::TicketAssigned { to, .. } => shape.assignee = Some(*to),
             TicketEvent::TicketUnassigned { .. } => shape.assignee = None,
             _ => {}

@@ -115,7 +115,7 @@ pub async fn apply(tx: &mut Tx, generation: i64, envelope: &Envelope) -> Result<
             sets.push("status = ?".into());
             values.push(Value::Text(to.as_str()));
         }
-        TicketEvent::PriorityChanged { to, .. } => {
+        TicketEvent::PriorityChanged { to, .. } | TicketEvent::PriorityRaised { to, .. } => {
             sets.extend(["priority = ?".into(), "priority_rank = ?".into()]);
             values.extend([Value::Text(to.as_str()), Value::Int(to.rank())]);
         }

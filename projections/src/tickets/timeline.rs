@@ -50,6 +50,15 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
             "priority",
             json!({ "from": from.as_str(), "to": to.as_str() }),
         ),
+        TicketEvent::PriorityRaised {
+            from,
+            to,
+            rule_id,
+            matched,
+        } => plain(
+            "priority",
+            json!({ "from": from.as_str(), "to": to.as_str(), "rule_id": rule_id, "matched": matched }),
+        ),
         TicketEvent::TicketAssigned { from, to } => {
             plain("assigned", json!({ "from": from, "to": to }))
         }

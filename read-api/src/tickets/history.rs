@@ -122,6 +122,11 @@ fn change(event: &TicketEvent, names: &HashMap<i64, String>) -> Value {
         TicketEvent::PriorityChanged { from, to } => {
             json!({ "field": "priority", "from": from.label_ja(), "to": to.label_ja() })
         }
+        TicketEvent::PriorityRaised {
+            from, to, matched, ..
+        } => {
+            json!({ "field": "priority", "from": from.label_ja(), "to": to.label_ja(), "reason": format!("自動判定: {matched}") })
+        }
         TicketEvent::TicketAssigned { from, to } => {
             json!({ "field": "assignee", "from": name(from), "to": name(&Some(*to)) })
         }
