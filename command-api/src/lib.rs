@@ -21,6 +21,7 @@ pub mod http;
 pub mod idempotency;
 pub mod intake;
 pub mod numbers;
+pub mod triage_rules;
 
 #[cfg(feature = "testing")]
 pub mod testing;

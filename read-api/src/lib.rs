@@ -13,6 +13,7 @@ pub mod openapi;
 mod params;
 pub mod queries;
 mod tickets;
+mod triage_rules;
 
 use axum::Router;
 use command_api::http::AppState;
@@ -24,5 +25,6 @@ pub fn router() -> Router<AppState> {
         .merge(tickets::router())
         .merge(dashboard::router())
         .merge(analytics::router())
+        .merge(triage_rules::router())
         .merge(openapi::router())
 }

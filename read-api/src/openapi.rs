@@ -6,7 +6,7 @@ use command_api::http::AppState;
 use command_api::http::openapi::CommandApiDoc;
 use utoipa::OpenApi;
 
-use crate::{analytics, categories, dashboard, tickets};
+use crate::{analytics, categories, dashboard, tickets, triage_rules};
 
 #[derive(OpenApi)]
 #[openapi(paths(
@@ -15,7 +15,8 @@ use crate::{analytics, categories, dashboard, tickets};
     tickets::detail,
     tickets::history,
     dashboard::dashboard,
-    analytics::analytics
+    analytics::analytics,
+    triage_rules::list
 ))]
 struct ReadApiDoc;
 

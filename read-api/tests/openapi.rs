@@ -20,6 +20,8 @@ fn the_document_lists_every_json_route() {
         "/api/v1/tickets/{number}/events",
         "/api/v1/dashboard",
         "/api/v1/analytics",
+        "/api/v1/triage-rules",
+        "/api/v1/triage-rules/{id}",
     ] {
         assert!(
             paths.contains_key(path),

@@ -453,7 +453,81 @@ async fn supervisors_get_quality_analytics_as_json_and_csv(db: Db) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn supervisors_manage_triage_rules_and_see_their_hits(db: Db) {
+    let app = TestApp::start(db).await;
+    let post = |path: String, token: String, body: Value| {
+        let client = app.client.clone();
+        let url = format!("{}{path}", app.base);
+        async move {
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("sends");
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let rule = json!({ "name": "新商品の不具合", "keywords": ["ふわふわケトル", "ﾌﾜﾌﾜ"], "priority": "urgent", "tag": "product" });
+    let (status, _) = post(
+        "/api/v1/triage-rules".into(),
+        app.agent.clone(),
+        rule.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, created) = post("/api/v1/triage-rules".into(), app.supervisor.clone(), rule).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let (status, body) = post(
+        "/api/v1/triage-rules".into(),
+        app.supervisor.clone(),
+        json!({ "name": "", "priority": "low" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "priority", "keywords"] {
+        assert!(body["errors"][field].is_array(), "{field}: {body}");
+    }
+    let (status, _) = post(
+        format!("/api/v1/triage-rules/{id}"),
+        app.supervisor.clone(),
+        json!({ "name": "新商品", "keywords": ["ケトル"], "priority": "high", "active": false }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = post(
+        "/api/v1/triage-rules/999999".into(),
+        app.supervisor.clone(),
+        json!({ "name": "x", "keywords": ["y"], "priority": "high" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, listed) = app.get_as(&app.supervisor, "/api/v1/triage-rules").await;
+    assert_eq!(status, StatusCode::OK);
+    let mine = listed["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == id)
+        .expect("listed")
+        .clone();
+    assert_eq!(mine["keywords"], json!(["ケトル"]));
+    assert_eq!(mine["active"], false);
+    assert_eq!(mine["hit_count"], 0);
+    assert!(
+        listed["rules"].as_array().expect("rules").len() >= 11,
+        "the defaults are listed too"
+    );
+}
+
 command_api::contract_tests!(
+    supervisors_manage_triage_rules_and_see_their_hits,
     supervisors_get_quality_analytics_as_json_and_csv,
     japanese_keyword_search_finds_substrings_and_nothing_else,
     keyset_pages_neither_repeat_nor_skip_while_tickets_arrive,

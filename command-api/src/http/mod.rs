@@ -8,6 +8,7 @@ mod inquiries;
 pub mod openapi;
 pub mod respond;
 mod tickets;
+mod triage_rules;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(inquiries::router())
         .merge(tickets::router())
+        .merge(triage_rules::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
 }
 

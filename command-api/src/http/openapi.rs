@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{health, inquiries, tickets};
+use super::{health, inquiries, tickets, triage_rules};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,6 +20,8 @@ use super::{health, inquiries, tickets};
         tickets::add_note,
         tickets::queue_reply,
         tickets::record_message,
+        triage_rules::create,
+        triage_rules::update,
     ),
     modifiers(&BearerAuth)
 )]

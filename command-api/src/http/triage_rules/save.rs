@@ -1,0 +1,152 @@
+//! `POST /api/v1/triage-rules` (create) and `POST /api/v1/triage-rules/{id}`
+//! (replace): `{name, keywords: [..], priority: high|urgent, tag?, active?,
+//! category_id?, channel?}`. Supervisors and admins only.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::categories;
+use crate::employees::Role;
+use crate::http::AppState;
+use crate::http::error::ApiError;
+use crate::http::extract::{Agent, JsonObject};
+use crate::http::fields::Fields;
+use crate::triage_rules::{self, RuleInput};
+
+const MAX_KEYWORD_CHARS: usize = 50;
+
+async fn read(state: &AppState, body: &JsonObject) -> Result<RuleInput, ApiError> {
+    let mut fields = Fields::new(&body.fields);
+    let name = fields
+        .text("name")
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        fields.error("name", "ルール名は1〜100文字で入力してください。");
+    }
+    let keywords: Vec<String> = match body.fields.get("keywords") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty())
+            .collect(),
+        Some(Value::String(text)) => text
+            .lines()
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty())
+            .collect(),
+        Some(_) => {
+            fields.error("keywords", "キーワードは文字列の配列で指定してください。");
+            Vec::new()
+        }
+    };
+    if keywords
+        .iter()
+        .any(|k| k.chars().count() > MAX_KEYWORD_CHARS || k.chars().any(char::is_control))
+    {
+        fields.error("keywords", "キーワードは1つ50文字以内で入力してください。");
+    }
+    let priority = match fields.text("priority") {
+        Some("high") => Some("high"),
+        Some("urgent") => Some("urgent"),
+        _ => {
+            fields.error(
+                "priority",
+                "優先度は「高」(high)か「緊急」(urgent)を選択してください。",
+            );
+            None
+        }
+    };
+    let channel = match fields.text("channel").unwrap_or_default() {
+        "" => None,
+        "form" => Some("form"),
+        "email" => Some("email"),
+        "phone" => Some("phone"),
+        _ => {
+            fields.error("channel", "選択できない値です。");
+            None
+        }
+    };
+    let category_id = match body.fields.get("category_id") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.is_empty() => None,
+        Some(_) => fields.id("category_id"),
+    };
+    if let Some(id) = category_id
+        && !categories::is_active(&state.db, id).await?
+    {
+        fields.error(
+            "category_id",
+            "選択されたカテゴリは存在しないか、無効になっています。",
+        );
+    }
+    if keywords.is_empty() && category_id.is_none() && channel.is_none() {
+        fields.error(
+            "keywords",
+            "キーワード、カテゴリ、チャネルのいずれかを指定してください。",
+        );
+    }
+    let tag = fields
+        .text("tag")
+        .map(str::trim)
+        .unwrap_or_default()
+        .chars()
+        .take(32)
+        .collect();
+    let active = body
+        .fields
+        .get("active")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    fields.finish()?;
+    Ok(RuleInput {
+        name,
+        keywords,
+        priority: priority.unwrap_or("high"),
+        tag,
+        active,
+        category_id,
+        channel,
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/triage-rules", tag = "triage",
+    request_body(content = serde_json::Value, description = "`{name, keywords, priority, tag?, active?, category_id?, channel?}`"),
+    responses((status = 201, description = "`{id}`"), (status = 403, description = "Supervisors only"), (status = 422, description = "Invalid rule")),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    agent: Agent,
+    body: JsonObject,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    agent.require(Role::Supervisor)?;
+    let rule = read(&state, &body).await?;
+    let id = triage_rules::create(&state.db, &rule).await?;
+    tracing::info!(rule_id = id, employee = agent.0.id, "triage rule created");
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[utoipa::path(post, path = "/api/v1/triage-rules/{id}", tag = "triage",
+    params(("id" = i64, Path, description = "Rule id")),
+    request_body(content = serde_json::Value, description = "The whole rule, as for create"),
+    responses((status = 200, description = "`{id}`"), (status = 403, description = "Supervisors only"), (status = 404, description = "No such rule"), (status = 422, description = "Invalid rule")),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    agent: Agent,
+    Path(id): Path<i64>,
+    body: JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    agent.require(Role::Supervisor)?;
+    let rule = read(&state, &body).await?;
+    if !triage_rules::update(&state.db, id, &rule).await? {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(rule_id = id, employee = agent.0.id, "triage rule updated");
+    Ok(Json(json!({ "id": id })))
+}
