@@ -10,12 +10,16 @@ use command_api::db::{Backend, Db, PoolSize};
 use command_api::event_store::EventStore;
 use command_api::http::{AppState, health, with_standard_layers};
 use projections::engine::Worker;
+use projections::mail::dispatcher::Dispatcher;
+use projections::mail::reactor::MailReactor;
+use projections::mail::transport::{FileTransport, Transport};
+use projections::mail::{MailSettings, Signer};
 use projections::tickets::TicketsProjection;
 use projections::triage::TriageReactor;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::settings::Settings;
+use crate::settings::{MailTransport, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -85,6 +89,13 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
             Arc::new(TriageReactor::new(tickets.clone())),
         );
         workers.push(tokio::spawn(triage.run(stopped.clone())));
+        let mailer = Worker::reactor(
+            tickets.store().clone(),
+            Arc::new(MailReactor::new(tickets.clone(), mail_settings(settings)?)),
+        );
+        workers.push(tokio::spawn(mailer.run(stopped.clone())));
+        let dispatcher = Dispatcher::new(tickets.clone(), transport(settings)?);
+        workers.push(tokio::spawn(dispatcher.run(stopped.clone())));
     }
     let listener = TcpListener::bind(settings.bind)
         .await
@@ -100,6 +111,34 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
     }
     db.close().await;
     Ok(())
+}
+
+fn mail_settings(settings: &Settings) -> anyhow::Result<MailSettings> {
+    let domain = settings
+        .mail_from
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_owned())
+        .context("MADOGUCHI_MAIL_FROM must be an address")?;
+    Ok(MailSettings {
+        from_name: settings.mail_from_name.clone(),
+        from_address: settings.mail_from.clone(),
+        reply_to: settings
+            .mail_reply_to
+            .clone()
+            .unwrap_or_else(|| settings.mail_from.clone()),
+        domain,
+        signer: Signer::new(&settings.signing_key()?),
+    })
+}
+
+fn transport(settings: &Settings) -> anyhow::Result<Arc<dyn Transport>> {
+    match settings.mail {
+        MailTransport::File => Ok(Arc::new(FileTransport::new(settings.outbox_dir.clone()))),
+        // Refuse at start rather than queue mail that nothing would send.
+        MailTransport::Ses => {
+            bail!("MADOGUCHI_MAIL=ses is not available in this build yet; use file")
+        }
+    }
 }
 
 /// Ctrl-C locally, SIGTERM from ECS: finish in-flight requests, then stop.

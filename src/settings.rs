@@ -40,6 +40,14 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub log_format: LogFormat,
     pub db_max_connections: u32,
+    /// The name and address customers see on our mail.
+    pub mail_from_name: String,
+    pub mail_from: String,
+    /// Where customers' replies go: the inbound address.
+    pub mail_reply_to: Option<String>,
+    /// Signs Message-IDs. When unset, a key file in the data folder is
+    /// created on first start (the embedded default).
+    pub secret_key: Option<SecretString>,
 }
 
 /// What the layers start from: everything runs locally with nothing set.
@@ -52,6 +60,8 @@ struct Defaults {
     data_dir: &'static str,
     log_format: LogFormat,
     db_max_connections: u32,
+    mail_from_name: &'static str,
+    mail_from: &'static str,
 }
 
 impl Settings {
@@ -64,6 +74,8 @@ impl Settings {
             data_dir: "./data",
             log_format: LogFormat::Auto,
             db_max_connections: 16,
+            mail_from_name: "LifestyleMart お問い合わせ窓口",
+            mail_from: "support@lifestylemart.example",
         };
         let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Ok(path) = std::env::var("MADOGUCHI_CONFIG") {
@@ -78,6 +90,31 @@ impl Settings {
 
     pub fn database_url(&self) -> &str {
         self.database_url.expose_secret()
+    }
+
+    /// The Message-ID signing key: configured, or a key file in the data
+    /// folder that is created (readable by this user only) on first start.
+    pub fn signing_key(&self) -> anyhow::Result<Vec<u8>> {
+        if let Some(key) = &self.secret_key {
+            return Ok(key.expose_secret().as_bytes().to_vec());
+        }
+        let path = self.data_dir.join("secret.key");
+        if let Ok(existing) = std::fs::read(&path) {
+            return Ok(existing);
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        let key: [u8; 32] = rand::random();
+        let text = key.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(&path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        std::io::Write::write_all(&mut file, text.as_bytes())?;
+        Ok(text.into_bytes())
     }
 }
 
@@ -94,6 +131,8 @@ impl fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("log_format", &self.log_format)
             .field("db_max_connections", &self.db_max_connections)
+            .field("mail_from", &self.mail_from)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "(set)"))
             .finish()
     }
 }
@@ -112,6 +151,10 @@ mod tests {
             data_dir: "d".into(),
             log_format: LogFormat::Json,
             db_max_connections: 4,
+            mail_from_name: "窓口".into(),
+            mail_from: "support@lifestylemart.example".into(),
+            mail_reply_to: None,
+            secret_key: Some(SecretString::from("very-secret-key")),
         };
         let shown = format!("{settings:?}");
         assert!(

@@ -6,12 +6,14 @@
 //! - [`checkpoint`]: positions, generations, leases; the compare-and-set that
 //!   fences concurrent appliers.
 //! - [`tickets`]: the list, timeline and dashboard read models.
+//! - [`mail`]: outbound mail, queued from the log and sent with retries.
 //! - [`triage`]: the reactor that raises priorities when rules match.
 //! - [`rebuild`]: replay into the next generation of tables, then switch.
 //! - [`search`]: the text normalization indexing and queries share.
 
 pub mod checkpoint;
 pub mod engine;
+pub mod mail;
 pub mod rebuild;
 pub mod search;
 pub mod tickets;
