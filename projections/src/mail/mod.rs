@@ -14,11 +14,13 @@
 //! keep it small by marking the row straight after their answer.
 
 pub mod dispatcher;
+pub mod inbound;
 pub mod message;
 pub mod outbox;
 pub mod reactor;
 pub mod token;
 pub mod transport;
+pub mod words;
 
 pub use token::Signer;
 
