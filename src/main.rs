@@ -3,6 +3,7 @@
 
 mod demo;
 mod logging;
+mod mail_ingest;
 mod maintenance;
 mod serve;
 mod settings;
@@ -40,6 +41,14 @@ enum Action {
     Projections {
         #[command(subcommand)]
         command: Option<ProjectionsCommand>,
+    },
+    /// Ingests inbound customer mail: one `.eml` file, or a maildir-like
+    /// folder watched for new files (`DIR/new`, moved to `DIR/cur` once done).
+    MailIngest {
+        #[arg(long, conflicts_with = "dir", required_unless_present = "dir")]
+        file: Option<std::path::PathBuf>,
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
     },
     /// Applies the database migrations, then exits.
     Migrate,
@@ -119,6 +128,7 @@ async fn main() -> anyhow::Result<()> {
             | Action::CommandApi
             | Action::ReadApi
             | Action::Projections { command: None }
+            | Action::MailIngest { dir: Some(_), .. }
     );
     logging::init(settings.log_format, service);
     if service {
@@ -164,6 +174,7 @@ async fn main() -> anyhow::Result<()> {
         Action::Token {
             command: TokenCommand::Create { login, label },
         } => users::create_token(&serve::connect_migrated(&settings).await?, &login, &label).await,
+        Action::MailIngest { file, dir } => mail_ingest::run(&settings, file, dir).await,
         Action::Healthcheck { .. } => Ok(()),
     }
 }

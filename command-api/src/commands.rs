@@ -140,10 +140,23 @@ impl TicketService {
         ctx: &CommandContext,
         idempotency: Option<IdempotencyKey>,
     ) -> Result<Outcome, CommandError> {
-        let claim = Claim {
+        self.open_with_claims(open, ctx, idempotency, Vec::new())
+            .await
+    }
+
+    /// Opens a ticket with further unique claims (an inbound mail's
+    /// Message-ID), all in the same transaction.
+    pub async fn open_with_claims(
+        &self,
+        open: OpenTicket,
+        ctx: &CommandContext,
+        idempotency: Option<IdempotencyKey>,
+        mut claims: Vec<Claim>,
+    ) -> Result<Outcome, CommandError> {
+        claims.push(Claim {
             kind: INQUIRY_NUMBER_CLAIM,
             value: open.inquiry_number.to_string(),
-        };
+        });
         let ticket_id = open.ticket_id;
         self.decide_and_append(
             ticket_id,
@@ -153,7 +166,7 @@ impl TicketService {
             },
             TicketCommand::Open(Box::new(open)),
             ctx,
-            vec![claim],
+            claims,
             idempotency,
         )
         .await
@@ -172,6 +185,27 @@ impl TicketService {
         command: TicketCommand,
         ctx: &CommandContext,
         idempotency: Option<IdempotencyKey>,
+    ) -> Result<Outcome, CommandError> {
+        self.execute_with_claims(
+            ticket_id,
+            expected_version,
+            command,
+            ctx,
+            idempotency,
+            Vec::new(),
+        )
+        .await
+    }
+
+    /// [`Self::execute`] with unique claims appended in the same transaction.
+    pub async fn execute_with_claims(
+        &self,
+        ticket_id: Uuid,
+        expected_version: Option<i64>,
+        command: TicketCommand,
+        ctx: &CommandContext,
+        idempotency: Option<IdempotencyKey>,
+        claims: Vec<Claim>,
     ) -> Result<Outcome, CommandError> {
         let mut attempts = 0;
         loop {
@@ -192,7 +226,7 @@ impl TicketService {
                     loaded,
                     command.clone(),
                     ctx,
-                    Vec::new(),
+                    claims.clone(),
                     idempotency.clone(),
                 )
                 .await

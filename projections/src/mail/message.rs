@@ -47,10 +47,11 @@ fn quoted(text: &str) -> String {
         .join("\n")
 }
 
-fn footer(settings: &MailSettings, inquiry_number: &str) -> String {
+fn footer(settings: &MailSettings, inquiry_number: &str, ticket_id: Uuid) -> String {
     format!(
-        "\n\n――――――――――――――――――――\n{}\n受付番号: {inquiry_number}\nこのメールにご返信いただくと、担当者に届きます。件名の受付番号は変更せずにお送りください。\n",
-        settings.from_name
+        "\n\n――――――――――――――――――――\n{}\n受付番号: {inquiry_number}\nこのメールにご返信いただくと、担当者に届きます。件名の受付番号は変更せずにお送りください。\n{}\n",
+        settings.from_name,
+        settings.signer.body_marker(ticket_id)
     )
 }
 
@@ -118,7 +119,7 @@ pub fn acknowledgement(
         ack.inquiry_number,
         ack.subject,
         quoted(ack.body),
-        footer(settings, ack.inquiry_number)
+        footer(settings, ack.inquiry_number, ack.ticket_id)
     );
     let subject = format!("【お問い合わせ受付】{}", ack.inquiry_number);
     let raw = build(
@@ -147,7 +148,11 @@ pub fn reply(settings: &MailSettings, reply: &Reply<'_>) -> std::io::Result<Comp
     } else {
         format!("{} [{}]", reply.subject, reply.inquiry_number)
     };
-    let text = format!("{}{}", reply.body, footer(settings, reply.inquiry_number));
+    let text = format!(
+        "{}{}",
+        reply.body,
+        footer(settings, reply.inquiry_number, reply.ticket_id)
+    );
     let raw = build(
         settings,
         reply.to,

@@ -15,6 +15,7 @@
 
 pub mod dispatcher;
 pub mod inbound;
+pub mod ingest;
 pub mod message;
 pub mod outbox;
 pub mod reactor;

@@ -39,6 +39,25 @@ impl Signer {
         format!("{text}.{}@{domain}", self.signature(&text))
     }
 
+    /// A line for our mail bodies that names the ticket, signed, so a reply
+    /// from a client that drops threading headers still finds its ticket.
+    pub fn body_marker(&self, ticket_id: Uuid) -> String {
+        let ticket = ticket_id.simple().to_string();
+        format!("[ref:{ticket}.{}]", self.signature(&ticket))
+    }
+
+    /// The ticket named by a valid body marker anywhere in `text`.
+    pub fn find_marker(&self, text: &str) -> Option<Uuid> {
+        text.match_indices("[ref:").find_map(|(start, _)| {
+            let rest = &text[start + 5..];
+            let (ticket, signature) = rest.get(..rest.find(']')?)?.split_once('.')?;
+            let expected = self.signature(ticket);
+            (expected == signature)
+                .then(|| Uuid::parse_str(ticket).ok())
+                .flatten()
+        })
+    }
+
     /// The ticket a Message-ID we sent belongs to, if the signature holds.
     pub fn verify(&self, message_id: &str) -> Option<Uuid> {
         let local = message_id
@@ -86,5 +105,11 @@ mod tests {
         );
         assert_eq!(signer.verify(&forged), None);
         assert_eq!(signer.verify("<abc@example.jp>"), None);
+        let marker = signer.body_marker(ticket);
+        assert_eq!(
+            signer.find_marker(&format!("> 以前のメール\n> {marker}\n")),
+            Some(ticket)
+        );
+        assert_eq!(Signer::new(b"other").find_marker(&marker), None);
     }
 }

@@ -1,0 +1,80 @@
+//! `madoguchi mail-ingest --file x.eml | --dir DIR`: inbound mail from disk.
+//! (In production the same ingestor is fed from S3 by SQS notifications.)
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use command_api::commands::TicketService;
+use command_api::event_store::EventStore;
+use projections::mail::Signer;
+use projections::mail::ingest::{Ingested, Ingestor};
+
+use crate::settings::Settings;
+
+pub async fn run(
+    settings: &Settings,
+    file: Option<PathBuf>,
+    dir: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let db = crate::serve::connect_migrated(settings).await?;
+    let tickets = TicketService::new(EventStore::new(db));
+    let ingestor = Ingestor::new(
+        tickets,
+        Signer::new(&settings.signing_key()?),
+        settings.data_dir.join("inbound"),
+    );
+    if let Some(file) = file {
+        let raw = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        let outcome = ingestor.ingest(&raw).await?;
+        println!("{}: {}", file.display(), describe(&outcome));
+        return Ok(());
+    }
+    let Some(dir) = dir else {
+        anyhow::bail!("give --file or --dir")
+    };
+    let (incoming, done) = (dir.join("new"), dir.join("cur"));
+    std::fs::create_dir_all(&incoming)
+        .with_context(|| format!("creating {}", incoming.display()))?;
+    std::fs::create_dir_all(&done)?;
+    tracing::info!(dir = %dir.display(), "watching for inbound mail");
+    loop {
+        for path in pending(&incoming)? {
+            let raw = std::fs::read(&path)?;
+            let outcome = ingestor.ingest(&raw).await?;
+            tracing::info!(outcome = describe(&outcome), "mail ingested");
+            let name = path.file_name().map(|n| n.to_owned()).unwrap_or_default();
+            std::fs::rename(&path, done.join(name))?;
+        }
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            () = tokio::time::sleep(Duration::from_secs(2)) => {}
+        }
+    }
+}
+
+fn pending(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The outcome in words, without any personal data.
+fn describe(outcome: &Ingested) -> String {
+    match outcome {
+        Ingested::Threaded { ticket_id } => format!("added to ticket {ticket_id}"),
+        Ingested::Opened { ticket_id } => format!("opened ticket {ticket_id}"),
+        Ingested::Duplicate => "duplicate, skipped".into(),
+        Ingested::Ignored { reason } => format!("ignored ({reason})"),
+        Ingested::Bounced { ticket_id } => format!("bounce recorded on ticket {ticket_id}"),
+        Ingested::Rejected { reason } => format!("rejected ({reason}); raw copy kept"),
+    }
+}
