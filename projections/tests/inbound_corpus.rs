@@ -5,40 +5,22 @@ use std::path::Path;
 use projections::mail::inbound::{self, Rejected};
 use serde_json::Value;
 
+mod support;
+
+use support::replace_all;
+
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
 
 /// Test values for the threading placeholders, ASCII only.
 fn substitute(raw: Vec<u8>) -> Vec<u8> {
-    let text = String::from_utf8_lossy(&raw);
-    if !text.contains("{{") {
-        return raw;
-    }
     let pairs = [
-        (
-            "{{OUR_MESSAGE_ID}}",
-            "<0190aaaabbbbccccddddeeeeffff0000.0190aaaabbbbccccddddeeeeffff0001.0123456789abcdef01234567@lifestylemart.example>",
-        ),
-        ("{{KNOWN_MESSAGE_ID}}", "<earlier-customer-mail@example.jp>"),
-        ("{{BODY_MARKER}}", "[ref:0190aaaabbbbccccddddeeeeffff0000]"),
-        ("{{INQUIRY_NUMBER}}", "INQ-20261120-0042"),
-        ("{{CUSTOMER_EMAIL}}", "hanako@example.jp"),
+        ("{{OUR_MESSAGE_ID}}", "<0190aaaabbbbccccddddeeeeffff0000.0190aaaabbbbccccddddeeeeffff0001.0123456789abcdef01234567@lifestylemart.example>".to_owned()),
+        ("{{KNOWN_MESSAGE_ID}}", "<earlier-customer-mail@example.jp>".to_owned()),
+        ("{{BODY_MARKER}}", "[ref:0190aaaabbbbccccddddeeeeffff0000]".to_owned()),
+        ("{{INQUIRY_NUMBER}}", "INQ-20261120-0042".to_owned()),
+        ("{{CUSTOMER_EMAIL}}", "hanako@example.jp".to_owned()),
     ];
-    let mut bytes = raw;
-    for (from, to) in pairs {
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i..].starts_with(from.as_bytes()) {
-                out.extend_from_slice(to.as_bytes());
-                i += from.len();
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        bytes = out;
-    }
-    bytes
+    replace_all(&raw, &pairs)
 }
 
 fn strings(value: &Value) -> Vec<String> {

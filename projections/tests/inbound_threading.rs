@@ -21,29 +21,14 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod support;
+
+use support::replace_all;
+
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
 
 fn signer() -> Signer {
     Signer::new(b"threading-test")
-}
-
-fn replace_all(raw: &[u8], pairs: &[(&str, String)]) -> Vec<u8> {
-    let mut bytes = raw.to_vec();
-    for (from, to) in pairs {
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i..].starts_with(from.as_bytes()) {
-                out.extend_from_slice(to.as_bytes());
-                i += from.len();
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        bytes = out;
-    }
-    bytes
 }
 
 async fn the_corpus_threads_onto_the_right_ticket(db: Db) {

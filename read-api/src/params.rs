@@ -51,6 +51,20 @@ impl Params {
         })
     }
 
+    /// A JST calendar date written `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str) -> Option<time::Date> {
+        let raw = self.text(field)?.to_owned();
+        time::Date::parse(
+            &raw,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .ok()
+        .or_else(|| {
+            self.error(field, "日付は YYYY-MM-DD 形式で入力してください。");
+            None
+        })
+    }
+
     pub fn finish(self) -> Result<(), ApiError> {
         if self.errors.is_empty() {
             Ok(())

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::error::ApiError;
-use crate::commands::IdempotencyKey;
+use crate::commands::{CommandError, IdempotencyKey, Outcome};
 use crate::idempotency::{self, Previous};
 
 /// `{ticket_id, inquiry_number, version, position}` with the ticket's location
@@ -38,5 +38,22 @@ pub async fn replay(
         Previous::None => Ok(None),
         Previous::Replay(body) => Ok(Some(command_response(status, body))),
         Previous::Mismatch => Err(ApiError::IdempotencyMismatch),
+    }
+}
+
+/// The response to a command that may have raced a twin carrying the same
+/// Idempotency-Key: its own outcome, or the twin's stored response.
+pub async fn settle(
+    state: &AppState,
+    result: Result<Outcome, CommandError>,
+    key: Option<&IdempotencyKey>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    match result {
+        Ok(outcome) => Ok(command_response(status, outcome.to_json())),
+        Err(CommandError::IdempotencyRace) => replay(state, key, status)
+            .await?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("idempotency record vanished"))),
+        Err(e) => Err(e.into()),
     }
 }

@@ -13,8 +13,7 @@ use command_api::http::extract::Agent;
 use command_api::on_pool;
 use projections::tickets::NAME;
 use serde_json::json;
-use time::macros::format_description;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Duration, OffsetDateTime};
 
 use crate::params::{Params, rejected};
 use crate::queries::analytics::{self, Group};
@@ -46,17 +45,8 @@ pub async fn analytics(
     let today = OffsetDateTime::now_utc()
         .to_offset(domain::values::JST)
         .date();
-    let date = |params: &mut Params, field: &str| {
-        let raw = params.text(field)?.to_owned();
-        Date::parse(&raw, format_description!("[year]-[month]-[day]"))
-            .ok()
-            .or_else(|| {
-                params.error(field, "日付は YYYY-MM-DD 形式で入力してください。");
-                None
-            })
-    };
-    let from = date(&mut params, "from").unwrap_or(today - Duration::weeks(8));
-    let to = date(&mut params, "to").unwrap_or(today);
+    let from = params.date("from").unwrap_or(today - Duration::weeks(8));
+    let to = params.date("to").unwrap_or(today);
     if to < from || to - from > Duration::days(366) {
         params.error("to", "期間は開始日以降、1年以内で指定してください。");
     }

@@ -13,7 +13,6 @@ use command_api::http::extract::Agent;
 use domain::values::JST;
 use projections::tickets::NAME;
 use serde_json::json;
-use time::macros::format_description;
 use time::{Date, PrimitiveDateTime, Time};
 
 use super::with_consistency;
@@ -78,9 +77,10 @@ pub async fn list(
             )
             .map(Assignee::Employee),
     };
-    filter.received_from = jst_date(&mut params, "received_from").map(day_start);
-    filter.received_before =
-        jst_date(&mut params, "received_to").map(|d| day_start(d.next_day().unwrap_or(d)));
+    filter.received_from = params.date("received_from").map(day_start);
+    filter.received_before = params
+        .date("received_to")
+        .map(|d| day_start(d.next_day().unwrap_or(d)));
     filter.q = params
         .text("q")
         .map(|q| q.split_whitespace().map(str::to_owned).collect())
@@ -124,16 +124,6 @@ pub async fn list(
         "next_cursor": next.map(|c| c.encode()),
     });
     Ok(with_consistency(body, consistent.fresh))
-}
-
-fn jst_date(params: &mut Params, field: &str) -> Option<Date> {
-    let raw = params.text(field)?.to_owned();
-    Date::parse(&raw, format_description!("[year]-[month]-[day]"))
-        .ok()
-        .or_else(|| {
-            params.error(field, "日付は YYYY-MM-DD 形式で入力してください。");
-            None
-        })
 }
 
 fn day_start(date: Date) -> i64 {

@@ -7,11 +7,11 @@ use domain::Actor;
 use domain::metadata::CommandContext;
 use time::OffsetDateTime;
 
-use crate::commands::{CommandError, IdempotencyKey};
+use crate::commands::IdempotencyKey;
 use crate::http::error::ApiError;
 use crate::http::extract::{IdempotencyKeyHeader, JsonObject};
 use crate::http::fields::Fields;
-use crate::http::respond::{command_response, replay};
+use crate::http::respond::{replay, settle};
 use crate::http::{AppState, request_id};
 use crate::idempotency;
 use crate::intake::{self, Start};
@@ -76,7 +76,7 @@ pub async fn post(
         OffsetDateTime::now_utc(),
         request_id(&headers),
     );
-    match intake::open(
+    let result = intake::open(
         &state.db,
         &state.tickets,
         inquiry,
@@ -84,16 +84,6 @@ pub async fn post(
         &ctx,
         idempotency.clone(),
     )
-    .await
-    {
-        Ok(outcome) => Ok(command_response(StatusCode::CREATED, outcome.to_json())),
-        Err(CommandError::IdempotencyRace) => {
-            replay(&state, idempotency.as_ref(), StatusCode::CREATED)
-                .await?
-                .ok_or(ApiError::Internal(anyhow::anyhow!(
-                    "idempotency record vanished"
-                )))
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await;
+    settle(&state, result, idempotency.as_ref(), StatusCode::CREATED).await
 }

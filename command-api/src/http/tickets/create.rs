@@ -9,12 +9,12 @@ use domain::metadata::CommandContext;
 use domain::{Actor, Channel, Priority, Status};
 use time::OffsetDateTime;
 
-use crate::commands::{CommandError, IdempotencyKey};
+use crate::commands::IdempotencyKey;
 use crate::employees;
 use crate::http::error::ApiError;
 use crate::http::extract::{Agent, IdempotencyKeyHeader, JsonObject};
 use crate::http::fields::{Fields, present};
-use crate::http::respond::{command_response, replay};
+use crate::http::respond::{replay, settle};
 use crate::http::{AppState, request_id};
 use crate::idempotency;
 use crate::intake::{self, Start};
@@ -89,7 +89,7 @@ pub async fn create(
         OffsetDateTime::now_utc(),
         request_id(&headers),
     );
-    match intake::open(
+    let result = intake::open(
         &state.db,
         &state.tickets,
         present(inquiry)?,
@@ -97,16 +97,6 @@ pub async fn create(
         &ctx,
         idempotency.clone(),
     )
-    .await
-    {
-        Ok(outcome) => Ok(command_response(StatusCode::CREATED, outcome.to_json())),
-        Err(CommandError::IdempotencyRace) => {
-            replay(&state, idempotency.as_ref(), StatusCode::CREATED)
-                .await?
-                .ok_or(ApiError::Internal(anyhow::anyhow!(
-                    "idempotency record vanished"
-                )))
-        }
-        Err(e) => Err(e.into()),
-    }
+    .await;
+    settle(&state, result, idempotency.as_ref(), StatusCode::CREATED).await
 }

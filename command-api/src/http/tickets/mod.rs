@@ -21,9 +21,9 @@ use super::error::ApiError;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 
 use super::extract::{Agent, IdempotencyKeyHeader, IfMatch, JsonObject};
-use super::respond::{command_response, replay};
+use super::respond::{replay, settle};
 use super::{AppState, request_id};
-use crate::commands::{CommandError, IdempotencyKey};
+use crate::commands::IdempotencyKey;
 use crate::idempotency;
 
 pub use assignee::__path_assign;
@@ -157,7 +157,7 @@ pub(super) async fn execute(
         OffsetDateTime::now_utc(),
         request_id(&request.headers),
     );
-    match state
+    let result = state
         .tickets
         .execute(
             ticket_id,
@@ -166,14 +166,6 @@ pub(super) async fn execute(
             &ctx,
             idempotency.clone(),
         )
-        .await
-    {
-        Ok(outcome) => Ok(command_response(StatusCode::OK, outcome.to_json())),
-        Err(CommandError::IdempotencyRace) => replay(state, idempotency.as_ref(), StatusCode::OK)
-            .await?
-            .ok_or(ApiError::Internal(anyhow::anyhow!(
-                "idempotency record vanished"
-            ))),
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    settle(state, result, idempotency.as_ref(), StatusCode::OK).await
 }

@@ -1,0 +1,22 @@
+//! Helpers shared by the mail tests.
+
+/// Replaces every occurrence of each ASCII placeholder in raw mail bytes,
+/// leaving every other byte (whatever its encoding) as it is.
+pub fn replace_all(raw: &[u8], pairs: &[(&str, String)]) -> Vec<u8> {
+    let mut bytes = raw.to_vec();
+    for (from, to) in pairs {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i..].starts_with(from.as_bytes()) {
+                out.extend_from_slice(to.as_bytes());
+                i += from.len();
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        bytes = out;
+    }
+    bytes
+}
