@@ -8,6 +8,7 @@ use axum::Router;
 use command_api::commands::TicketService;
 use command_api::db::{Backend, Db, PoolSize};
 use command_api::event_store::EventStore;
+use command_api::http::contact::{ContactSettings, Limits, RateLimit};
 use command_api::http::{AppState, health, with_standard_layers};
 use projections::engine::Worker;
 use projections::mail::dispatcher::Dispatcher;
@@ -102,9 +103,20 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         .with_context(|| format!("cannot bind {}", settings.bind))?;
     tracing::info!(address = %listener.local_addr()?, role = ?role, "listening");
     eprintln!("Madoguchi: http://{}/", listener.local_addr()?);
-    axum::serve(listener, app(AppState::new(db.clone(), tickets), role))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let contact = ContactSettings {
+        limit: RateLimit::new(Limits {
+            per_hour: settings.contact_limit_per_hour,
+            per_day: settings.contact_limit_per_day,
+        }),
+        trust_forwarded: settings.trust_forwarded,
+    };
+    let state = AppState::new(db.clone(), tickets).with_contact(contact);
+    axum::serve(
+        listener,
+        app(state, role).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     let _ = stop.send(true);
     for worker in workers {
         let _ = worker.await;

@@ -48,6 +48,11 @@ pub struct Settings {
     /// Signs Message-IDs. When unset, a key file in the data folder is
     /// created on first start (the embedded default).
     pub secret_key: Option<SecretString>,
+    /// Believe X-Forwarded-For: set only behind our own load balancer.
+    pub trust_forwarded: bool,
+    /// Contact-form submissions allowed per client.
+    pub contact_limit_per_hour: u32,
+    pub contact_limit_per_day: u32,
 }
 
 /// What the layers start from: everything runs locally with nothing set.
@@ -62,6 +67,9 @@ struct Defaults {
     db_max_connections: u32,
     mail_from_name: &'static str,
     mail_from: &'static str,
+    trust_forwarded: bool,
+    contact_limit_per_hour: u32,
+    contact_limit_per_day: u32,
 }
 
 impl Settings {
@@ -76,6 +84,9 @@ impl Settings {
             db_max_connections: 16,
             mail_from_name: "LifestyleMart お問い合わせ窓口",
             mail_from: "support@lifestylemart.example",
+            trust_forwarded: false,
+            contact_limit_per_hour: 20,
+            contact_limit_per_day: 240,
         };
         let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Ok(path) = std::env::var("MADOGUCHI_CONFIG") {
@@ -155,6 +166,9 @@ mod tests {
             mail_from: "support@lifestylemart.example".into(),
             mail_reply_to: None,
             secret_key: Some(SecretString::from("very-secret-key")),
+            trust_forwarded: false,
+            contact_limit_per_hour: 20,
+            contact_limit_per_day: 240,
         };
         let shown = format!("{settings:?}");
         assert!(

@@ -26,5 +26,6 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(analytics::router())
         .merge(triage_rules::router())
+        .merge(command_api::http::contact::page_router())
         .merge(openapi::router())
 }

@@ -1,5 +1,6 @@
 //! The command API's routes. One file per action; each module exports `router()`.
 
+pub mod contact;
 pub mod error;
 pub mod extract;
 pub mod fields;
@@ -25,11 +26,21 @@ pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 pub struct AppState {
     pub db: Db,
     pub tickets: TicketService,
+    pub contact: contact::ContactSettings,
 }
 
 impl AppState {
     pub fn new(db: Db, tickets: TicketService) -> Self {
-        Self { db, tickets }
+        Self {
+            db,
+            tickets,
+            contact: contact::ContactSettings::default(),
+        }
+    }
+
+    pub fn with_contact(mut self, contact: contact::ContactSettings) -> Self {
+        self.contact = contact;
+        self
     }
 }
 
@@ -39,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(inquiries::router())
         .merge(tickets::router())
         .merge(triage_rules::router())
+        .merge(contact::submit_router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
 }
 
@@ -61,6 +73,15 @@ pub fn with_standard_layers<S: Clone + Send + Sync + 'static>(router: Router<S>)
         tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "request finished");
     });
     router
+        // Every response: no script from elsewhere, no framing, no MIME
+        // sniffing, no referrer beyond our origin.
+        .layer(header(
+            "content-security-policy",
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ))
+        .layer(header("x-content-type-options", "nosniff"))
+        .layer(header("referrer-policy", "same-origin"))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(10),
@@ -68,6 +89,16 @@ pub fn with_standard_layers<S: Clone + Send + Sync + 'static>(router: Router<S>)
         .layer(trace)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+fn header(
+    name: &'static str,
+    value: &'static str,
+) -> tower_http::set_header::SetResponseHeaderLayer<axum::http::HeaderValue> {
+    tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+        axum::http::HeaderName::from_static(name),
+        axum::http::HeaderValue::from_static(value),
+    )
 }
 
 /// Health and command routes with the standard layers: the command-api role.
