@@ -15,6 +15,7 @@ use projections::mail::dispatcher::Dispatcher;
 use projections::mail::reactor::MailReactor;
 use projections::mail::transport::{FileTransport, Transport};
 use projections::mail::{MailSettings, Signer};
+use projections::sla::SlaWatcher;
 use projections::tickets::TicketsProjection;
 use projections::triage::TriageReactor;
 use tokio::net::TcpListener;
@@ -97,6 +98,8 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         workers.push(tokio::spawn(mailer.run(stopped.clone())));
         let dispatcher = Dispatcher::new(tickets.clone(), transport(settings)?);
         workers.push(tokio::spawn(dispatcher.run(stopped.clone())));
+        let sla = SlaWatcher::new(tickets.clone());
+        workers.push(tokio::spawn(sla.run(stopped.clone())));
     }
     let listener = TcpListener::bind(settings.bind)
         .await

@@ -5,11 +5,13 @@
 //!   (`CustomerEmail`, `Subject`, `InquiryNumber`, …). A value that exists is valid.
 //! - [`ticket`]: the `Ticket` aggregate on cqrs-es: commands, events, the status
 //!   state machine and typed errors. `handle` holds every rule, `apply` only folds.
+//! - [`sla`]: business hours (JST, holidays) and service-level targets.
 //! - [`metadata`]: who caused an event and why (actor, correlation, causation).
 //!
 //! Storage, HTTP and mail live in the other crates; this one only decides.
 
 pub mod metadata;
+pub mod sla;
 pub mod ticket;
 pub mod values;
 

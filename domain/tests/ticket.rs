@@ -518,3 +518,131 @@ fn triage_raises_priority_but_never_lowers_it_and_repeats_change_nothing() {
         .when(raise(Priority::Urgent))
         .then_expect_events(vec![]);
 }
+
+mod sla {
+    use super::*;
+    use domain::sla::{BusinessCalendar, SlaKind, breaches};
+    use time::OffsetDateTime;
+    use time::macros::datetime;
+
+    fn opened_at(at: OffsetDateTime, priority: Priority) -> TicketEvent {
+        match opened() {
+            TicketEvent::TicketOpened {
+                ticket_id,
+                inquiry_number,
+                channel,
+                category_id,
+                customer,
+                order_number,
+                subject,
+                body,
+                ..
+            } => TicketEvent::TicketOpened {
+                ticket_id,
+                inquiry_number,
+                channel,
+                category_id,
+                customer,
+                order_number,
+                subject,
+                body,
+                priority,
+                received_at: at,
+            },
+            other => other,
+        }
+    }
+
+    #[test]
+    fn the_first_answer_is_due_in_business_hours_across_a_weekend_and_a_holiday() {
+        let calendar = BusinessCalendar::japan();
+        let history = vec![(
+            opened_at(datetime!(2026-11-20 17:00 +9), Priority::High),
+            datetime!(2026-11-20 17:00 +9),
+        )];
+        assert!(breaches(&history, &calendar, datetime!(2026-11-24 11:59 +9)).is_empty());
+        let found = breaches(&history, &calendar, datetime!(2026-11-24 12:01 +9));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].kind, found[0].due_at),
+            (SlaKind::FirstResponse, datetime!(2026-11-24 12:00 +9))
+        );
+    }
+
+    #[test]
+    fn a_breach_is_recorded_once_and_a_reopen_starts_a_new_resolution_clock() {
+        let calendar = BusinessCalendar::japan();
+        let start = datetime!(2026-11-24 09:00 +9);
+        let reply = TicketEvent::ReplyQueued {
+            reply_id: Uuid::from_u128(1),
+            to: CustomerEmail::parse("taro@example.jp").expect("valid"),
+            subject: Subject::parse("件名").expect("valid"),
+            body: Body::parse("本文").expect("valid"),
+            in_reply_to: None,
+        };
+        let mut history = vec![
+            (opened_at(start, Priority::Urgent), start),
+            (moved(Status::New, Status::InProgress), start),
+            (reply, start),
+        ];
+        // Urgent: resolution within 8 business hours, so 17:00 the same day.
+        let late = breaches(&history, &calendar, datetime!(2026-11-24 17:30 +9));
+        assert_eq!(
+            late.iter().map(|b| (b.kind, b.cycle)).collect::<Vec<_>>(),
+            [(SlaKind::Resolution, 0)]
+        );
+        history.push((
+            TicketEvent::SlaBreached {
+                kind: SlaKind::Resolution,
+                cycle: 0,
+                target_minutes: 480,
+                due_at: late[0].due_at,
+            },
+            datetime!(2026-11-24 17:31 +9),
+        ));
+        assert!(
+            breaches(&history, &calendar, datetime!(2026-11-25 17:30 +9)).is_empty(),
+            "recorded once"
+        );
+        history.push((
+            moved(Status::InProgress, Status::Resolved),
+            datetime!(2026-11-25 10:00 +9),
+        ));
+        history.push((
+            moved(Status::Resolved, Status::InProgress),
+            datetime!(2026-11-26 10:00 +9),
+        ));
+        assert!(
+            breaches(&history, &calendar, datetime!(2026-11-26 17:59 +9)).is_empty(),
+            "the new cycle has a fresh clock"
+        );
+        // Reopened at 10:00; eight business hours later is 18:00 the same day.
+        let reopened = breaches(&history, &calendar, datetime!(2026-11-26 18:01 +9));
+        assert_eq!(
+            reopened
+                .iter()
+                .map(|b| (b.kind, b.cycle, b.due_at))
+                .collect::<Vec<_>>(),
+            [(SlaKind::Resolution, 1, datetime!(2026-11-26 18:00 +9))]
+        );
+    }
+
+    #[test]
+    fn a_repeated_breach_command_changes_nothing() {
+        let breach = TicketEvent::SlaBreached {
+            kind: SlaKind::FirstResponse,
+            cycle: 0,
+            target_minutes: 60,
+            due_at: datetime!(2026-11-24 10:00 +9),
+        };
+        framework()
+            .given(vec![opened(), breach])
+            .when(TicketCommand::RecordSlaBreach {
+                kind: SlaKind::FirstResponse,
+                cycle: 0,
+                target_minutes: 60,
+                due_at: datetime!(2026-11-24 10:00 +9),
+            })
+            .then_expect_events(vec![]);
+    }
+}

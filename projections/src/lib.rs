@@ -7,6 +7,7 @@
 //!   fences concurrent appliers.
 //! - [`tickets`]: the list, timeline and dashboard read models.
 //! - [`mail`]: outbound mail, queued from the log and sent with retries.
+//! - [`sla`]: the watcher that records passed service-level targets.
 //! - [`triage`]: the reactor that raises priorities when rules match.
 //! - [`rebuild`]: replay into the next generation of tables, then switch.
 //! - [`search`]: the text normalization indexing and queries share.
@@ -16,6 +17,7 @@ pub mod engine;
 pub mod mail;
 pub mod rebuild;
 pub mod search;
+pub mod sla;
 pub mod tickets;
 pub mod triage;
 pub mod tx;

@@ -82,6 +82,13 @@ pub enum TicketCommand {
         permanent: bool,
     },
     ReceiveCustomerMessage(Box<CustomerMessage>),
+    /// Recorded once per kind and cycle; a repeat changes nothing.
+    RecordSlaBreach {
+        kind: crate::sla::SlaKind,
+        cycle: u32,
+        target_minutes: i64,
+        due_at: OffsetDateTime,
+    },
     RecordAcknowledgement {
         provider_message_id: String,
     },

@@ -114,13 +114,22 @@ pub enum TicketEvent {
     AcknowledgementSent {
         provider_message_id: String,
     },
+    /// A service-level target passed without being met.
+    SlaBreached {
+        kind: crate::sla::SlaKind,
+        /// 0 for the first answer; each reopen starts a new resolution cycle.
+        cycle: u32,
+        target_minutes: i64,
+        #[serde(with = "time::serde::rfc3339")]
+        due_at: OffsetDateTime,
+    },
     TicketClosed {},
     TicketReopened {},
 }
 
 impl TicketEvent {
     /// Every event type this version of the code understands, at its current version.
-    pub const TYPES: [&'static str; 14] = [
+    pub const TYPES: [&'static str; 15] = [
         "TicketOpened",
         "StatusChanged",
         "PriorityChanged",
@@ -133,6 +142,7 @@ impl TicketEvent {
         "ReplyDeliveryFailed",
         "CustomerMessageReceived",
         "AcknowledgementSent",
+        "SlaBreached",
         "TicketClosed",
         "TicketReopened",
     ];
@@ -151,6 +161,7 @@ impl TicketEvent {
             TicketEvent::ReplyDeliveryFailed { .. } => "ReplyDeliveryFailed",
             TicketEvent::CustomerMessageReceived { .. } => "CustomerMessageReceived",
             TicketEvent::AcknowledgementSent { .. } => "AcknowledgementSent",
+            TicketEvent::SlaBreached { .. } => "SlaBreached",
             TicketEvent::TicketClosed { .. } => "TicketClosed",
             TicketEvent::TicketReopened { .. } => "TicketReopened",
         }

@@ -44,6 +44,7 @@ pub struct Ticket {
     acknowledged: bool,
     replies: HashMap<Uuid, Delivery>,
     last_customer_mail_id: Option<String>,
+    sla_breaches: Vec<(crate::sla::SlaKind, u32)>,
 }
 
 impl Ticket {
@@ -112,6 +113,22 @@ impl Ticket {
             TicketCommand::ChangePriority { to } => Ok(vec![TicketEvent::PriorityChanged {
                 from: self.priority,
                 to,
+            }]),
+            TicketCommand::RecordSlaBreach { kind, cycle, .. }
+                if self.sla_breaches.contains(&(kind, cycle)) =>
+            {
+                Ok(Vec::new())
+            }
+            TicketCommand::RecordSlaBreach {
+                kind,
+                cycle,
+                target_minutes,
+                due_at,
+            } => Ok(vec![TicketEvent::SlaBreached {
+                kind,
+                cycle,
+                target_minutes,
+                due_at,
             }]),
             TicketCommand::RaisePriority { to, .. }
                 if to <= self.priority || self.status == Status::Closed =>
@@ -356,6 +373,7 @@ impl Aggregate for Ticket {
                 }
             }
             TicketEvent::AcknowledgementSent { .. } => self.acknowledged = true,
+            TicketEvent::SlaBreached { kind, cycle, .. } => self.sla_breaches.push((kind, cycle)),
             TicketEvent::InternalNoteAdded { .. }
             | TicketEvent::TicketClosed {}
             | TicketEvent::TicketReopened {} => {}

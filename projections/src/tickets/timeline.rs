@@ -103,6 +103,15 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
             delivery: None,
         }),
         TicketEvent::AcknowledgementSent { .. } => plain("acknowledged", json!({})),
+        TicketEvent::SlaBreached {
+            kind,
+            target_minutes,
+            due_at,
+            ..
+        } => plain(
+            "sla_breached",
+            json!({ "kind": kind, "target_minutes": target_minutes, "due_at": due_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default() }),
+        ),
         TicketEvent::ReplyDelivered { .. }
         | TicketEvent::ReplyDeliveryFailed { .. }
         | TicketEvent::TicketClosed {}

@@ -1,0 +1,90 @@
+//! The SLA watcher: once a minute, checks every open ticket against its
+//! targets in business time and records each passed target once, as
+//! `system:sla`. Time-driven, not event-driven, so it runs on a clock that
+//! tests inject.
+
+use std::time::Duration;
+
+use command_api::commands::TicketService;
+use command_api::{codec, on_pool};
+use cqrs_es::Aggregate;
+use domain::metadata::CommandContext;
+use domain::sla::{self, BusinessCalendar};
+use domain::{Actor, Ticket, TicketCommand};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use crate::checkpoint;
+use crate::tickets::{self, table};
+
+pub struct SlaWatcher {
+    tickets: TicketService,
+    calendar: BusinessCalendar,
+}
+
+impl SlaWatcher {
+    pub fn new(tickets: TicketService) -> Self {
+        Self {
+            tickets,
+            calendar: BusinessCalendar::japan(),
+        }
+    }
+
+    /// Records the targets that have passed by `now`; returns how many.
+    #[tracing::instrument(name = "sla.check", skip(self), fields(breaches))]
+    pub async fn run_once(&self, now: OffsetDateTime) -> anyhow::Result<usize> {
+        let db = self.tickets.store().db();
+        let generation = checkpoint::load(db, tickets::NAME).await?.generation;
+        let sql = format!(
+            "SELECT ticket_id FROM {} WHERE status IN ('new', 'in_progress')",
+            table("rm_tickets", generation)
+        );
+        let open: Vec<String> =
+            on_pool!(db, pool => sqlx::query_scalar(&sql).fetch_all(pool).await)?;
+        let mut recorded = 0;
+        for id in open {
+            let stored = self.tickets.store().read_stream(Ticket::TYPE, &id).await?;
+            let history = stored
+                .iter()
+                .map(|row| {
+                    codec::decode(row).map(|(event, metadata)| (event, metadata.occurred_at))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            for breach in sla::breaches(&history, &self.calendar, now) {
+                let ctx = CommandContext::new(Actor::System("sla".into()), now, None);
+                let command = TicketCommand::RecordSlaBreach {
+                    kind: breach.kind,
+                    cycle: breach.cycle,
+                    target_minutes: breach.target_minutes,
+                    due_at: breach.due_at,
+                };
+                let outcome = self
+                    .tickets
+                    .execute(Uuid::parse_str(&id)?, None, command, &ctx, None)
+                    .await?;
+                if !outcome.events.is_empty() {
+                    recorded += 1;
+                    tracing::warn!(kind = ?breach.kind, cycle = breach.cycle, "SLA breached");
+                }
+            }
+        }
+        tracing::Span::current().record("breaches", recorded);
+        Ok(recorded)
+    }
+
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            if let Err(error) = self.run_once(OffsetDateTime::now_utc()).await {
+                tracing::warn!(error = %format!("{error:#}"), "SLA check failed; retrying");
+            }
+            tokio::select! {
+                _ = shutdown.changed() => {}
+                () = tokio::time::sleep(Duration::from_secs(60)) => {}
+            }
+        }
+    }
+}
