@@ -97,7 +97,15 @@ fn parse_month_day(text: &str) -> Option<(u8, u8)> {
     Some((m.parse().ok()?, d.parse().ok()?))
 }
 
+static JAPAN: std::sync::LazyLock<BusinessCalendar> =
+    std::sync::LazyLock::new(BusinessCalendar::japan);
+
 impl BusinessCalendar {
+    /// The compiled-in calendar, parsed once per process.
+    pub fn shared() -> &'static BusinessCalendar {
+        &JAPAN
+    }
+
     /// The calendar compiled into this build.
     pub fn japan() -> Self {
         let holidays: HolidayFile = serde_json::from_str(HOLIDAYS).unwrap_or(HolidayFile {

@@ -273,6 +273,12 @@ async fn a_read_after_a_command_sees_the_command(db: Db) {
         .collect();
     assert_eq!(kinds, ["opened", "assigned"]);
     assert_eq!(detail["allowed_statuses"], json!(["in_progress", "closed"]));
+    // Not answered yet: the list says when the first answer is due.
+    assert!(
+        detail["ticket"]["first_response_due_at"].is_string(),
+        "{detail}"
+    );
+    assert_eq!(detail["ticket"]["first_response_overdue"], false);
 }
 
 async fn supervisors_see_the_history_with_actors_changes_and_time_travel(db: Db) {

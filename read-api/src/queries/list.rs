@@ -2,12 +2,14 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use command_api::db::Db;
+use command_api::db::{Db, from_micros, to_micros};
 use command_api::on_pool;
+use domain::sla::{self, BusinessCalendar};
 use projections::search::contains_pattern;
 use projections::tickets::table;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rfc3339;
@@ -122,7 +124,21 @@ impl Row {
             "last_customer_message_at": self.last_customer_message_at.map(rfc3339),
             "first_response_seconds": self.first_response_at.map(|at| (at - self.received_at) / 1_000_000),
             "awaiting_reply": self.awaiting_reply,
+            "first_response_due_at": self.first_response_due().map(|due| rfc3339(to_micros(due))),
+            "first_response_overdue": self.first_response_due().is_some_and(|due| OffsetDateTime::now_utc() > due),
             "version": self.version,
+        })
+    }
+
+    /// When the first answer is due, in business time, while none was sent.
+    pub fn first_response_due(&self) -> Option<OffsetDateTime> {
+        let open = matches!(self.status.as_str(), "new" | "in_progress");
+        let priority = self.priority.parse::<domain::Priority>().ok()?;
+        (open && self.first_response_at.is_none()).then(|| {
+            BusinessCalendar::shared().add_business_minutes(
+                from_micros(self.received_at),
+                sla::targets(priority).first_response,
+            )
         })
     }
 
