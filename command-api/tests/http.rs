@@ -438,8 +438,46 @@ async fn health_and_readiness_answer(db: Db) {
     }
 }
 
+async fn metrics_report_projection_lag_and_the_outbox(db: Db) {
+    let app = TestApp::start(db).await;
+    app.open_ticket().await;
+    let response = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("sends");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/plain")
+    );
+    let text = response.text().await.expect("text");
+    assert!(text.contains("madoguchi_event_log_head 1"), "{text}");
+    // Nothing runs the workers here, so every projection is one event behind.
+    assert!(
+        text.contains("madoguchi_projection_lag_events{projection=\"tickets\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("madoguchi_projection_halted{projection=\"tickets\"} 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("madoguchi_mail_outbox{status=\"queued\"} 0"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("taro@example.jp"),
+        "no personal data in metrics"
+    );
+}
+
 command_api::contract_tests!(
     the_intake_opens_a_ticket_with_an_inquiry_number,
+    metrics_report_projection_lag_and_the_outbox,
     invalid_fields_get_422_with_japanese_messages_per_field,
     an_inactive_or_unknown_category_is_refused,
     malformed_bodies_get_clear_errors_and_never_500,

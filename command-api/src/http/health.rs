@@ -12,6 +12,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(super::metrics::metrics))
 }
 
 /// The process is up. Deliberately touches nothing else, so a database outage

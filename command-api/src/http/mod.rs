@@ -6,6 +6,7 @@ pub mod extract;
 pub mod fields;
 pub mod health;
 mod inquiries;
+mod metrics;
 pub mod openapi;
 pub mod respond;
 mod tickets;
