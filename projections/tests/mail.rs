@@ -403,8 +403,51 @@ async fn a_rejected_address_stops_retrying_and_shows_as_failed(db: Db) {
     );
 }
 
+/// Counts sends, to see how many mails really left.
+struct Counting {
+    sent: AtomicUsize,
+}
+
+#[async_trait]
+impl Transport for Counting {
+    async fn send(
+        &self,
+        outbox_id: Uuid,
+        _recipient: &str,
+        _raw: &[u8],
+    ) -> Result<String, SendError> {
+        self.sent.fetch_add(1, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        Ok(format!("counted:{outbox_id}"))
+    }
+}
+
+async fn two_dispatchers_never_send_the_same_mail_twice(db: Db) {
+    let mailer = Mailer::new(&db);
+    for i in 0..5 {
+        mailer.open(Channel::Form, &format!("問い合わせ{i}")).await;
+    }
+    mailer.queue().await;
+    let counting = Arc::new(Counting {
+        sent: AtomicUsize::new(0),
+    });
+    let (first, second) = (
+        mailer.dispatcher(counting.clone()),
+        mailer.dispatcher(counting.clone()),
+    );
+    let now = now_micros();
+    let (a, b) = tokio::join!(first.run_once(now), second.run_once(now));
+    assert_eq!(a.expect("runs").sent + b.expect("runs").sent, 5);
+    assert_eq!(
+        counting.sent.load(Ordering::SeqCst),
+        5,
+        "each mail left exactly once"
+    );
+}
+
 command_api::contract_tests!(
     a_form_inquiry_gets_one_japanese_acknowledgement_and_a_phone_one_none,
+    two_dispatchers_never_send_the_same_mail_twice,
     replies_thread_to_the_customer_and_never_carry_notes,
     an_outage_delays_mail_with_backoff_and_loses_none,
     a_rejected_address_stops_retrying_and_shows_as_failed,

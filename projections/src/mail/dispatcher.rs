@@ -20,6 +20,8 @@ use super::transport::{SendError, Transport};
 pub const MAX_ATTEMPTS: i32 = 12;
 const FIRST_BACKOFF_SECONDS: i64 = 30;
 const MAX_BACKOFF_SECONDS: i64 = 3600;
+/// How long a claimed mail is held by its sender before another may retry it.
+const SEND_LEASE_MICROS: i64 = 5 * 60 * 1_000_000;
 
 /// Seconds to wait after the `attempt`-th failure: 30 s, 60 s, … capped at an hour.
 pub fn backoff_seconds(attempt: i32) -> i64 {
@@ -53,6 +55,9 @@ impl Dispatcher {
             let outbox_id = Uuid::parse_str(&mail.outbox_id)?;
             let ticket_id = Uuid::parse_str(&mail.ticket_id)?;
             let reply_id = mail.reply_id.as_deref().map(Uuid::parse_str).transpose()?;
+            if !outbox::claim(&db, &mail.outbox_id, now, now + SEND_LEASE_MICROS).await? {
+                continue; // another dispatcher took it
+            }
             let attempt = mail.attempts + 1;
             let ctx = CommandContext::new(
                 Actor::System("mailer".into()),

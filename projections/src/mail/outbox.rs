@@ -67,6 +67,29 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<Due>, sqlx::Error>
     .await)
 }
 
+/// Takes a due mail for one sender: moves its next attempt to `lease_until`
+/// only if it is still due, so of two dispatchers (two replicas) exactly one
+/// wins and sends. A sender that dies holding it is replaced when the lease
+/// runs out.
+#[instrument(skip(db))]
+pub async fn claim(
+    db: &Db,
+    outbox_id: &str,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, sqlx::Error> {
+    let affected = on_pool!(db, pool => sqlx::query(
+        "UPDATE mail_outbox SET next_attempt_at = ? WHERE outbox_id = ? AND status = 'queued' AND next_attempt_at <= ?",
+    )
+    .bind(lease_until)
+    .bind(outbox_id)
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(affected == 1)
+}
+
 #[instrument(skip(db, provider_message_id))]
 pub async fn mark_sent(
     db: &Db,
