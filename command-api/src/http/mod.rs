@@ -9,6 +9,7 @@ mod inquiries;
 mod metrics;
 pub mod openapi;
 pub mod respond;
+pub mod ticket_fields;
 mod tickets;
 mod triage_rules;
 

@@ -2,14 +2,12 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use domain::TicketCommand;
-use domain::values::NoteBody;
-use uuid::Uuid;
 
 use super::{CommandResponses, TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::fields::{Fields, present};
+use crate::http::ticket_fields;
 
 #[utoipa::path(
     post, path = "/api/v1/tickets/{number}/notes", tag = "tickets",
@@ -27,15 +25,7 @@ pub async fn add_note(
     request: TicketRequest,
 ) -> Result<Response, ApiError> {
     let mut fields = Fields::new(&request.body.fields);
-    let note = fields.parse("body", NoteBody::parse);
+    let command = ticket_fields::note(&mut fields);
     fields.finish()?;
-    execute(
-        &state,
-        &request,
-        TicketCommand::AddInternalNote {
-            note_id: Uuid::now_v7(),
-            body: present(note)?,
-        },
-    )
-    .await
+    execute(&state, &request, present(command)?).await
 }

@@ -2,12 +2,12 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use domain::{Priority, TicketCommand};
 
 use super::{CommandResponses, TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::fields::{Fields, present};
+use crate::http::ticket_fields;
 
 #[utoipa::path(
     post, path = "/api/v1/tickets/{number}/priority", tag = "tickets",
@@ -25,12 +25,7 @@ pub async fn change_priority(
     request: TicketRequest,
 ) -> Result<Response, ApiError> {
     let mut fields = Fields::new(&request.body.fields);
-    let to = fields.choice::<Priority>("priority");
+    let command = ticket_fields::priority(&mut fields);
     fields.finish()?;
-    execute(
-        &state,
-        &request,
-        TicketCommand::ChangePriority { to: present(to)? },
-    )
-    .await
+    execute(&state, &request, present(command)?).await
 }

@@ -2,14 +2,12 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use domain::TicketCommand;
-use domain::values::{Body, Subject};
-use uuid::Uuid;
 
 use super::{CommandResponses, TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::fields::{Fields, present};
+use crate::http::ticket_fields;
 
 #[utoipa::path(
     post, path = "/api/v1/tickets/{number}/replies", tag = "tickets",
@@ -27,20 +25,7 @@ pub async fn queue_reply(
     request: TicketRequest,
 ) -> Result<Response, ApiError> {
     let mut fields = Fields::new(&request.body.fields);
-    let subject = match fields.text("subject").map(str::trim) {
-        None | Some("") => Subject::parse(&format!("【ご回答】{}", request.number)).ok(),
-        Some(_) => fields.parse("subject", Subject::parse),
-    };
-    let reply = fields.parse("body", Body::parse);
+    let command = ticket_fields::reply(&mut fields, &request.number);
     fields.finish()?;
-    execute(
-        &state,
-        &request,
-        TicketCommand::QueueReply {
-            reply_id: Uuid::now_v7(),
-            subject: present(subject)?,
-            body: present(reply)?,
-        },
-    )
-    .await
+    execute(&state, &request, present(command)?).await
 }

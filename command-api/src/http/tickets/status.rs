@@ -2,12 +2,12 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use domain::{Status, TicketCommand};
 
 use super::{CommandResponses, TicketRequest, execute};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::fields::{Fields, present};
+use crate::http::ticket_fields;
 
 #[utoipa::path(
     post, path = "/api/v1/tickets/{number}/status", tag = "tickets",
@@ -25,12 +25,7 @@ pub async fn change_status(
     request: TicketRequest,
 ) -> Result<Response, ApiError> {
     let mut fields = Fields::new(&request.body.fields);
-    let to = fields.choice::<Status>("status");
+    let command = ticket_fields::status(&mut fields);
     fields.finish()?;
-    execute(
-        &state,
-        &request,
-        TicketCommand::ChangeStatus { to: present(to)? },
-    )
-    .await
+    execute(&state, &request, present(command)?).await
 }
