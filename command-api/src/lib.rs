@@ -10,11 +10,14 @@
 //!   tables commands rely on.
 //! - [`http`]: the axum routes of the command API, one file per action.
 
+pub mod accounts;
+pub mod canned_replies;
 pub mod categories;
 pub mod codec;
 pub mod commands;
 pub mod cqrs_store;
 pub mod db;
+pub mod employee_admin;
 pub mod employees;
 pub mod event_store;
 pub mod http;
