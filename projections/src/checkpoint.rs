@@ -32,6 +32,21 @@ pub async fn load(db: &Db, name: &str) -> Result<Checkpoint, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_as(&sql).bind(name).fetch_one(pool).await)
 }
 
+/// Creates a checkpoint at the start of the log unless it exists: for
+/// optional workers, whose checkpoint appears only once they are enabled.
+#[instrument(skip(db))]
+pub async fn ensure(db: &Db, name: &str) -> Result<(), sqlx::Error> {
+    let sql = match db {
+        Db::MySql(_) => {
+            "INSERT IGNORE INTO projection_checkpoints (name, position, generation, updated_at) VALUES (?, 0, 1, 0)"
+        }
+        Db::Sqlite(_) => {
+            "INSERT OR IGNORE INTO projection_checkpoints (name, position, generation, updated_at) VALUES (?, 0, 1, 0)"
+        }
+    };
+    on_pool!(db, pool => sqlx::query(sql).bind(name).execute(pool).await.map(|_| ()))
+}
+
 #[instrument(skip(db))]
 pub async fn load_all(db: &Db) -> Result<Vec<Checkpoint>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM projection_checkpoints ORDER BY name");

@@ -69,6 +69,16 @@ pub trait Reactor: Send + Sync {
     async fn react(&self, batch: &[Envelope]) -> anyhow::Result<()>;
 }
 
+/// A reactor's error when it finished only the start of a batch: the
+/// checkpoint moves to `position`, the last event it finished, so the retry
+/// resumes at the first event that failed instead of repeating the others.
+#[derive(Debug, thiserror::Error)]
+#[error("reacted up to position {position}: {reason}")]
+pub struct ReactedUpTo {
+    pub position: i64,
+    pub reason: String,
+}
+
 /// What a worker drives: read models in the checkpoint's transaction, or
 /// reactions before the checkpoint moves.
 #[derive(Clone)]
@@ -203,8 +213,28 @@ impl Worker {
             checkpoint::clear_halt(&self.db, name).await?;
         }
         let last = batch.last().map_or(state.position, |e| e.position);
-        if let Target::Reactor(reactor) = &self.target {
-            reactor.react(&batch).await.map_err(WorkerError::Reaction)?;
+        if let Target::Reactor(reactor) = &self.target
+            && let Err(error) = reactor.react(&batch).await
+        {
+            if let Some(done) = error.downcast_ref::<ReactedUpTo>()
+                && done.position > state.position
+                && done.position < last
+            {
+                let mut tx = Tx::begin(&self.db).await?;
+                if checkpoint::advance(
+                    &mut tx,
+                    name,
+                    state.generation,
+                    state.position,
+                    done.position,
+                    now,
+                )
+                .await?
+                {
+                    tx.commit().await?;
+                }
+            }
+            return Err(WorkerError::Reaction(error));
         }
         let mut tx = Tx::begin(&self.db).await?;
         // The fence first: it also takes the row lock that serializes appliers.

@@ -6,14 +6,19 @@
 //! - [`checkpoint`]: positions, generations, leases; the compare-and-set that
 //!   fences concurrent appliers.
 //! - [`tickets`]: the list, timeline and dashboard read models.
-//! - [`mail`]: outbound mail, queued from the log and sent with retries.
+//! - [`mail`]: outbound mail, queued from the log and sent with retries
+//!   (to a folder, or through Amazon SES).
+//! - [`integration`]: the publisher of integration events to Amazon EventBridge.
+//! - [`aws`]: how the AWS clients are configured.
 //! - [`sla`]: the watcher that records passed service-level targets.
 //! - [`triage`]: the reactor that raises priorities when rules match.
 //! - [`rebuild`]: replay into the next generation of tables, then switch.
 //! - [`search`]: the text normalization indexing and queries share.
 
+pub mod aws;
 pub mod checkpoint;
 pub mod engine;
+pub mod integration;
 pub mod mail;
 pub mod rebuild;
 pub mod search;

@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod message;
 pub mod outbox;
 pub mod reactor;
+pub mod ses;
 pub mod token;
 pub mod transport;
 pub mod words;
