@@ -5,14 +5,15 @@
 //! `router()`; [`queries`] holds the SQL; [`consistency`] makes reads wait
 //! for the writes they follow; [`openapi`] documents the JSON routes.
 
-mod analytics;
+pub(crate) mod analytics;
 mod categories;
 pub mod consistency;
-mod dashboard;
+pub mod console;
+pub(crate) mod dashboard;
 pub mod openapi;
 mod params;
 pub mod queries;
-mod tickets;
+pub(crate) mod tickets;
 mod triage_rules;
 
 use axum::Router;

@@ -95,11 +95,22 @@ async fn main() -> anyhow::Result<()> {
         Router::new()
             .merge(commands())
             .merge(read_api::router())
+            .merge(read_api::console::router(
+                read_api::console::session::Store::new(&db).await?,
+                false,
+                read_api::console::ConsoleConfig::default(),
+            ))
             .with_state(state),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     let client = reqwest::Client::new();
     let get = |path: String| {
         let (client, token, base) = (client.clone(), token.clone(), base.clone());
@@ -143,15 +154,67 @@ async fn main() -> anyhow::Result<()> {
             format!("/api/v1/tickets/{number}/events"),
         ),
     ];
+    // The console pages, as a signed-in supervisor's browser gets them
+    // (until the last byte of the HTML).
+    let login = client
+        .post(format!("{base}/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("login_id", login.as_str()),
+            ("password", "benchmark password"),
+        ])
+        .send()
+        .await?;
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or_else(|| anyhow::anyhow!("console login failed: {}", login.status()))?
+        .to_owned();
+    let page = |path: String| {
+        let (client, cookie, base) = (client.clone(), cookie.clone(), base.clone());
+        async move {
+            let response = client
+                .get(format!("{base}{path}"))
+                .header("cookie", cookie)
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "{path}: {}",
+                response.status()
+            );
+            Ok(response.bytes().await?)
+        }
+    };
+    let pages = [
+        (
+            "console list (open, 50 rows)",
+            "/console/tickets".to_owned(),
+        ),
+        ("console detail", format!("/console/tickets/{number}")),
+        ("console dashboard", "/console/dashboard".to_owned()),
+    ];
     println!(
         "{:<34} {:>9} {:>9} {:>9}",
         "endpoint (server+client, ms)", "p50", "p95", "p99"
     );
-    for (label, path) in &endpoints {
+    let api = endpoints
+        .iter()
+        .map(|(label, path)| (*label, path.clone(), false));
+    let html = pages
+        .iter()
+        .map(|(label, path)| (*label, path.clone(), true));
+    for (label, path, is_page) in api.chain(html) {
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
             let began = Instant::now();
-            get(path.clone()).await?;
+            if is_page {
+                page(path.clone()).await?;
+            } else {
+                get(path.clone()).await?;
+            }
             times.push(began.elapsed());
         }
         times.sort();

@@ -1,6 +1,6 @@
 //! Quality analytics for supervisors.
 
-mod get;
+pub(crate) mod get;
 
 use axum::Router;
 use axum::routing::get;

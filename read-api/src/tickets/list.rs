@@ -53,70 +53,8 @@ pub async fn list(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(map) = query.map_err(rejected)?;
-    let mut params = Params::new(map);
-    let mut filter = Filter::default();
-    if let Some(raw) = params.text("status").map(str::to_owned) {
-        for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            match STATUSES.iter().find(|s| **s == part) {
-                Some(status) => filter.statuses.push(status),
-                None => params.error("status", "選択できない値です。"),
-            }
-        }
-    }
-    filter.priority = params.one_of("priority", &["low", "medium", "high", "urgent"]);
-    filter.channel = params.one_of("channel", &["form", "email", "phone"]);
-    filter.category = params.parse("category", "カテゴリは数値で指定してください。");
-    filter.assignee = match params.text("assignee") {
-        None => None,
-        Some("me") => Some(Assignee::Employee(agent.0.id)),
-        Some("none") => Some(Assignee::Nobody),
-        Some(_) => params
-            .parse(
-                "assignee",
-                "担当者は番号、me、none のいずれかで指定してください。",
-            )
-            .map(Assignee::Employee),
-    };
-    filter.received_from = params.date("received_from").map(day_start);
-    filter.received_before = params
-        .date("received_to")
-        .map(|d| day_start(d.next_day().unwrap_or(d)));
-    filter.q = params
-        .text("q")
-        .map(|q| q.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default();
-    if filter.q.iter().any(|t| t.chars().count() > 100) {
-        params.error("q", "検索語は100文字以内で入力してください。");
-    }
-    let sort = match params.one_of("sort", &["received", "updated", "priority"]) {
-        Some("updated") => Sort::Updated,
-        Some("priority") => Sort::Priority,
-        _ => Sort::Received,
-    };
-    let descending = params.one_of("order", &["asc", "desc"]) != Some("asc");
-    let limit = params
-        .parse::<i64>("limit", "件数は1〜100の数値で指定してください。")
-        .unwrap_or(50);
-    if !(1..=100).contains(&limit) {
-        params.error("limit", "件数は1〜100の数値で指定してください。");
-    }
-    let after = params.text("cursor").map(|c| Cursor::decode(c, sort));
-    if after == Some(None) {
-        params.error(
-            "cursor",
-            "ページ位置が正しくありません。最初のページから表示し直してください。",
-        );
-    }
-    let wait = params.parse::<i64>("after", "after はログ位置(整数)で指定してください。");
-    params.finish()?;
-
+    let ListQuery { filter, page, wait } = ListQuery::parse(map, agent.0.id)?;
     let consistent = wait_for(&state.db, NAME, requested(wait, &headers)).await?;
-    let page = Page {
-        sort,
-        descending,
-        after: after.flatten(),
-        limit,
-    };
     let (rows, next) =
         list::list(&state.db, consistent.checkpoint.generation, &filter, &page).await?;
     let body = json!({
@@ -124,6 +62,85 @@ pub async fn list(
         "next_cursor": next.map(|c| c.encode()),
     });
     Ok(with_consistency(body, consistent.fresh))
+}
+
+/// The list's query string, checked: shared by the JSON API and the console.
+pub(crate) struct ListQuery {
+    pub filter: Filter,
+    pub page: Page,
+    /// `?after=`: the log position the reader must see.
+    pub wait: Option<i64>,
+}
+
+impl ListQuery {
+    pub(crate) fn parse(map: HashMap<String, String>, me: i64) -> Result<Self, ApiError> {
+        let mut params = Params::new(map);
+        let mut filter = Filter::default();
+        if let Some(raw) = params.text("status").map(str::to_owned) {
+            for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                match STATUSES.iter().find(|s| **s == part) {
+                    Some(status) => filter.statuses.push(status),
+                    None => params.error("status", "選択できない値です。"),
+                }
+            }
+        }
+        filter.priority = params.one_of("priority", &["low", "medium", "high", "urgent"]);
+        filter.channel = params.one_of("channel", &["form", "email", "phone"]);
+        filter.category = params.parse("category", "カテゴリは数値で指定してください。");
+        filter.assignee = match params.text("assignee") {
+            None => None,
+            Some("me") => Some(Assignee::Employee(me)),
+            Some("none") => Some(Assignee::Nobody),
+            Some(_) => params
+                .parse(
+                    "assignee",
+                    "担当者は番号、me、none のいずれかで指定してください。",
+                )
+                .map(Assignee::Employee),
+        };
+        filter.received_from = params.date("received_from").map(day_start);
+        filter.received_before = params
+            .date("received_to")
+            .map(|d| day_start(d.next_day().unwrap_or(d)));
+        filter.q = params
+            .text("q")
+            .map(|q| q.split_whitespace().map(str::to_owned).collect())
+            .unwrap_or_default();
+        if filter.q.iter().any(|t| t.chars().count() > 100) {
+            params.error("q", "検索語は100文字以内で入力してください。");
+        }
+        let sort = match params.one_of("sort", &["received", "updated", "priority"]) {
+            Some("updated") => Sort::Updated,
+            Some("priority") => Sort::Priority,
+            _ => Sort::Received,
+        };
+        let descending = params.one_of("order", &["asc", "desc"]) != Some("asc");
+        let limit = params
+            .parse::<i64>("limit", "件数は1〜100の数値で指定してください。")
+            .unwrap_or(50);
+        if !(1..=100).contains(&limit) {
+            params.error("limit", "件数は1〜100の数値で指定してください。");
+        }
+        let after = params.text("cursor").map(|c| Cursor::decode(c, sort));
+        if after == Some(None) {
+            params.error(
+                "cursor",
+                "ページ位置が正しくありません。最初のページから表示し直してください。",
+            );
+        }
+        let wait = params.parse::<i64>("after", "after はログ位置(整数)で指定してください。");
+        params.finish()?;
+        Ok(ListQuery {
+            filter,
+            page: Page {
+                sort,
+                descending,
+                after: after.flatten(),
+                limit,
+            },
+            wait,
+        })
+    }
 }
 
 fn day_start(date: Date) -> i64 {

@@ -2,7 +2,7 @@
 
 mod detail;
 mod history;
-mod list;
+pub(crate) mod list;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue};
