@@ -11,13 +11,17 @@ use command_api::event_store::EventStore;
 use command_api::http::contact::{ContactSettings, Limits, RateLimit};
 use command_api::http::{AppState, health, with_standard_layers};
 use projections::engine::Worker;
+use projections::integration::IntegrationPublisher;
+use projections::integration::eventbridge::EventBridgePublisher;
 use projections::mail::dispatcher::Dispatcher;
 use projections::mail::reactor::MailReactor;
+use projections::mail::ses::SesTransport;
 use projections::mail::transport::{FileTransport, Transport};
 use projections::mail::{MailSettings, Signer};
 use projections::sla::SlaWatcher;
 use projections::tickets::TicketsProjection;
 use projections::triage::TriageReactor;
+use read_api::console::ConsoleConfig;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -58,16 +62,30 @@ pub async fn connect_migrated(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// The routes a role serves. Every role answers /healthz and /readyz.
-pub fn app(state: AppState, role: Role) -> Router {
+/// The routes a role serves. Every role answers /healthz and /readyz; the
+/// read side also serves the console when given its session store.
+pub fn app(state: AppState, role: Role, console: Option<Console>) -> Router {
     let mut router = Router::new().merge(health::router());
     if matches!(role, Role::All | Role::CommandApi) {
         router = router.merge(command_api::http::router());
     }
     if matches!(role, Role::All | Role::ReadApi) {
         router = router.merge(read_api::router());
+        if let Some(console) = console {
+            router = router.merge(read_api::console::router(
+                console.store,
+                console.secure_cookies,
+                ConsoleConfig::default(),
+            ));
+        }
     }
     with_standard_layers(router.with_state(state))
+}
+
+/// What the console needs to be served.
+pub struct Console {
+    pub store: read_api::console::session::Store,
+    pub secure_cookies: bool,
 }
 
 pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<()> {
@@ -96,10 +114,26 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
             Arc::new(MailReactor::new(tickets.clone(), mail_settings(settings)?)),
         );
         workers.push(tokio::spawn(mailer.run(stopped.clone())));
-        let dispatcher = Dispatcher::new(tickets.clone(), transport(settings)?);
+        let dispatcher = Dispatcher::new(tickets.clone(), transport(settings).await?);
         workers.push(tokio::spawn(dispatcher.run(stopped.clone())));
         let sla = SlaWatcher::new(tickets.clone());
         workers.push(tokio::spawn(sla.run(stopped.clone())));
+        if let Some(bus) = settings
+            .eventbridge_bus
+            .as_deref()
+            .filter(|b| !b.is_empty())
+        {
+            // Its checkpoint exists only where a bus is configured, so
+            // deployments without one show no lag for a worker they do not run.
+            projections::checkpoint::ensure(&db, projections::integration::NAME).await?;
+            let aws = projections::aws::from_environment().await;
+            let publisher = IntegrationPublisher::new(
+                tickets.store().clone(),
+                Arc::new(EventBridgePublisher::new(&aws, bus)),
+            );
+            let integration = Worker::reactor(tickets.store().clone(), Arc::new(publisher));
+            workers.push(tokio::spawn(integration.run(stopped.clone())));
+        }
     }
     let listener = TcpListener::bind(settings.bind)
         .await
@@ -114,9 +148,30 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         trust_forwarded: settings.trust_forwarded,
     };
     let state = AppState::new(db.clone(), tickets).with_contact(contact);
+    let console = if matches!(role, Role::All | Role::ReadApi) {
+        let store = read_api::console::session::Store::new(&db).await?;
+        // Expired sessions are swept hourly; an expired one is refused
+        // anyway, this only keeps the table small.
+        let sweeper = store.clone();
+        tokio::spawn(async move {
+            use tower_sessions::ExpiredDeletion;
+            if let Err(e) = sweeper
+                .continuously_delete_expired(Duration::from_secs(3600))
+                .await
+            {
+                tracing::warn!(error = %e, "session sweeper stopped");
+            }
+        });
+        Some(Console {
+            store,
+            secure_cookies: settings.secure_cookies,
+        })
+    } else {
+        None
+    };
     axum::serve(
         listener,
-        app(state, role).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        app(state, role, console).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
@@ -146,12 +201,16 @@ fn mail_settings(settings: &Settings) -> anyhow::Result<MailSettings> {
     })
 }
 
-fn transport(settings: &Settings) -> anyhow::Result<Arc<dyn Transport>> {
+async fn transport(settings: &Settings) -> anyhow::Result<Arc<dyn Transport>> {
     match settings.mail {
         MailTransport::File => Ok(Arc::new(FileTransport::new(settings.outbox_dir.clone()))),
-        // Refuse at start rather than queue mail that nothing would send.
         MailTransport::Ses => {
-            bail!("MADOGUCHI_MAIL=ses is not available in this build yet; use file")
+            let aws = projections::aws::from_environment().await;
+            Ok(Arc::new(SesTransport::new(
+                &aws,
+                settings.mail_from.clone(),
+                settings.ses_configuration_set.clone(),
+            )))
         }
     }
 }

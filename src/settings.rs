@@ -53,6 +53,15 @@ pub struct Settings {
     /// Contact-form submissions allowed per client.
     pub contact_limit_per_hour: u32,
     pub contact_limit_per_day: u32,
+    /// Mark the console's session cookie `Secure`. Set it wherever the site
+    /// is served over HTTPS (behind the load balancer, which terminates TLS).
+    pub secure_cookies: bool,
+    /// The SES configuration set mail is sent with (event publishing,
+    /// suppression settings), when `mail` is `ses`. None: SES defaults.
+    pub ses_configuration_set: Option<String>,
+    /// The EventBridge bus integration events go to
+    /// (`MADOGUCHI_EVENTBRIDGE_BUS`). None: nothing is published.
+    pub eventbridge_bus: Option<String>,
 }
 
 /// What the layers start from: everything runs locally with nothing set.
@@ -70,6 +79,7 @@ struct Defaults {
     trust_forwarded: bool,
     contact_limit_per_hour: u32,
     contact_limit_per_day: u32,
+    secure_cookies: bool,
 }
 
 impl Settings {
@@ -87,6 +97,7 @@ impl Settings {
             trust_forwarded: false,
             contact_limit_per_hour: 20,
             contact_limit_per_day: 240,
+            secure_cookies: false,
         };
         let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Ok(path) = std::env::var("MADOGUCHI_CONFIG") {
@@ -144,6 +155,8 @@ impl fmt::Debug for Settings {
             .field("db_max_connections", &self.db_max_connections)
             .field("mail_from", &self.mail_from)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "(set)"))
+            .field("ses_configuration_set", &self.ses_configuration_set)
+            .field("eventbridge_bus", &self.eventbridge_bus)
             .finish()
     }
 }
@@ -169,6 +182,9 @@ mod tests {
             trust_forwarded: false,
             contact_limit_per_hour: 20,
             contact_limit_per_day: 240,
+            secure_cookies: true,
+            ses_configuration_set: None,
+            eventbridge_bus: None,
         };
         let shown = format!("{settings:?}");
         assert!(
