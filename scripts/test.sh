@@ -81,9 +81,13 @@ step "formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "moto (stand-in for SES, EventBridge, SQS)"; MADOGUCHI_TEST_MOTO_URL=$(bash scripts/moto.sh); export MADOGUCHI_TEST_MOTO_URL
 step "Rust tests (domain, contract tests on MariaDB and SQLite, HTTP)"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+
+step "browser end-to-end test (Chromium, playwright-core, axe)"
+bash scripts/e2e.sh
