@@ -83,6 +83,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "moto (stand-in for SES, EventBridge, SQS)"; MADOGUCHI_TEST_MOTO_URL=$(bash scripts/moto.sh); export MADOGUCHI_TEST_MOTO_URL
 step "Rust tests (domain, contract tests on MariaDB and SQLite, HTTP)"
+# One build for the tests and the binary the browser test runs: built with
+# the tests, the binary shares their feature set, so nothing compiles twice.
+cargo build --workspace --all-targets --locked
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
@@ -90,4 +93,4 @@ else
 fi
 
 step "browser end-to-end test (Chromium, playwright-core, axe)"
-bash scripts/e2e.sh
+MADOGUCHI_BIN="${CARGO_TARGET_DIR:-target}/debug/madoguchi" bash scripts/e2e.sh

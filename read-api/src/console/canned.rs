@@ -12,6 +12,7 @@ use command_api::http::AppState;
 use maud::html;
 
 use super::auth::{ConsoleForm, Staff};
+use super::edits::sorted;
 use super::error::ConsoleError;
 use super::layout::{self, csrf_field};
 
@@ -72,19 +73,17 @@ async fn outcome(
     result: Result<(), CannedError>,
     ok: &str,
 ) -> Result<Response, ConsoleError> {
-    match result {
+    match sorted(result)? {
         Ok(()) => {
             staff.flash(true, ok).await?;
             Ok(Redirect::to("/console/canned-replies").into_response())
         }
-        Err(CannedError::NotFound) => Err(ConsoleError::NotFound),
-        Err(CannedError::Database(e)) => Err(e.into()),
-        Err(refusal) => {
+        Err(message) => {
             let rows = canned_replies::list(&state.db).await?;
             Ok(page(
                 staff,
                 &rows,
-                Some(&refusal.to_string()),
+                Some(&message),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
         }

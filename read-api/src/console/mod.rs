@@ -13,6 +13,7 @@ pub mod auth;
 mod canned;
 mod dashboard;
 mod describe;
+mod edits;
 pub mod error;
 mod layout;
 mod login;

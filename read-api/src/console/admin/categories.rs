@@ -11,6 +11,7 @@ use maud::html;
 
 use super::referenced;
 use crate::console::auth::{ConsoleForm, Staff};
+use crate::console::edits::sorted;
 use crate::console::error::ConsoleError;
 use crate::console::layout::{self, csrf_field};
 
@@ -76,19 +77,17 @@ async fn outcome(
     result: Result<(), CategoryError>,
     ok: &str,
 ) -> Result<Response, ConsoleError> {
-    match result {
+    match sorted(result)? {
         Ok(()) => {
             staff.flash(true, ok).await?;
             Ok(Redirect::to("/console/admin/categories").into_response())
         }
-        Err(CategoryError::NotFound) => Err(ConsoleError::NotFound),
-        Err(CategoryError::Database(e)) => Err(e.into()),
-        Err(refusal) => {
+        Err(message) => {
             let rows = categories::list_all(&state.db).await?;
             Ok(page(
                 staff,
                 &rows,
-                Some(&refusal.to_string()),
+                Some(&message),
                 StatusCode::UNPROCESSABLE_ENTITY,
             ))
         }

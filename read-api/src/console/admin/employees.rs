@@ -6,13 +6,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use command_api::accounts;
 use command_api::db::from_micros;
-use command_api::employee_admin::{self, AdminError, EmployeeRow};
+use command_api::employee_admin::{self, EmployeeRow};
 use command_api::employees::{self, EmployeeError, MIN_PASSWORD_CHARS, Role};
 use command_api::http::AppState;
 use maud::{Markup, html};
 
 use super::referenced;
 use crate::console::auth::{ConsoleForm, Staff};
+use crate::console::edits::sorted;
 use crate::console::error::ConsoleError;
 use crate::console::layout::{self, csrf_field};
 use crate::queries::jst;
@@ -174,16 +175,6 @@ pub async fn edit(
     Ok(layout::page(&staff, "社員の編集", body).into_response())
 }
 
-fn admin_result(result: Result<(), AdminError>) -> Result<Result<(), String>, ConsoleError> {
-    match result {
-        Ok(()) => Ok(Ok(())),
-        Err(AdminError::NotFound) => Err(ConsoleError::NotFound),
-        Err(AdminError::Database(e)) => Err(e.into()),
-        Err(AdminError::Invalid(EmployeeError::Database(e))) => Err(e.into()),
-        Err(refusal) => Ok(Err(refusal.to_string())),
-    }
-}
-
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -201,7 +192,7 @@ pub async fn update(
         role,
     )
     .await;
-    match admin_result(result)? {
+    match sorted(result)? {
         Ok(()) => done(&form.staff, "社員情報を保存しました。").await,
         Err(message) => refused(&state, &form.staff, &message).await,
     }
@@ -215,7 +206,7 @@ pub async fn set_active(
     form.staff.require(Role::Admin)?;
     let active = form.text("active") == "true";
     let result = employee_admin::set_active(&state.db, form.staff.id(), id, active).await;
-    match admin_result(result)? {
+    match sorted(result)? {
         Ok(()) => {
             done(
                 &form.staff,
@@ -239,7 +230,7 @@ pub async fn delete(
     form.staff.require(Role::Admin)?;
     let touched = referenced(&state, "assignee_id", id).await?;
     let result = employee_admin::delete(&state.db, form.staff.id(), id, touched).await;
-    match admin_result(result)? {
+    match sorted(result)? {
         Ok(()) => done(&form.staff, "社員を削除しました。").await,
         Err(message) => refused(&state, &form.staff, &message).await,
     }
