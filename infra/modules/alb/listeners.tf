@@ -42,3 +42,22 @@ resource "aws_lb_listener_rule" "writes" {
     target_group_arn = aws_lb_target_group.this["command-api"].arn
   }
 }
+
+# The agent console is served whole by read-api: its pages and their form
+# posts, which run commands through the same library as command-api. Its
+# posts must therefore not follow the other writes to command-api.
+resource "aws_lb_listener_rule" "console" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 5
+
+  condition {
+    path_pattern {
+      values = ["/login", "/logout", "/console", "/console/*"]
+    }
+  }
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this["read-api"].arn
+  }
+}

@@ -22,6 +22,7 @@ locals {
   app_environment = {
     AWS_REGION                      = local.region
     MADOGUCHI_TRUST_FORWARDED       = "true"
+    MADOGUCHI_SECURE_COOKIES        = "true"
     MADOGUCHI_MAIL                  = "ses"
     MADOGUCHI_MAIL_FROM             = var.mail_from_address
     MADOGUCHI_MAIL_REPLY_TO         = var.inbound_address
