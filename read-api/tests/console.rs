@@ -552,6 +552,45 @@ async fn customer_text_is_escaped_everywhere(db: Db) {
             );
         }
     }
+    // History "as of": before the ticket existed, now, and a bad time.
+    let history = format!("/console/tickets/{number}/history");
+    let before = app
+        .get(
+            Some(&supervisor),
+            &format!("{history}?as_of=2000-01-01T00:00"),
+        )
+        .await;
+    assert!(
+        before
+            .body
+            .contains("この時点では、まだ受け付けていません。")
+    );
+    let now =
+        time::OffsetDateTime::now_utc().to_offset(domain::values::JST) + time::Duration::minutes(1);
+    let at = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute()
+    );
+    let then = app
+        .get(Some(&supervisor), &format!("{history}?as_of={at}"))
+        .await;
+    assert!(
+        then.body.contains("id=\"as-of\"") && then.body.contains("status-new"),
+        "{}",
+        then.body
+    );
+    let bad = app
+        .get(Some(&supervisor), &format!("{history}?as_of=yesterday"))
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(
+        bad.body
+            .contains("2026-11-28T14:05 の形式で指定してください")
+    );
 }
 
 async fn accounts_lock_disable_and_reset(db: Db) {
