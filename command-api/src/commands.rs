@@ -6,7 +6,7 @@
 
 use cqrs_es::Aggregate;
 use cqrs_es::event_sink::EventSink;
-use domain::metadata::CommandContext;
+use domain::metadata::{CommandContext, EventMetadata};
 use domain::ticket::OpenTicket;
 use domain::values::InquiryNumber;
 use domain::{Ticket, TicketCommand, TicketError, TicketEvent};
@@ -15,7 +15,9 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use crate::codec::{self, DecodeError};
-use crate::event_store::{Append, AppendError, Claim, EventStore, IdempotencyRecord, ReadError};
+use crate::event_store::{
+    Append, AppendError, Claim, EventStore, IdempotencyRecord, ReadError, StoredEvent,
+};
 
 /// The claim kind that makes inquiry numbers unique and findable.
 pub const INQUIRY_NUMBER_CLAIM: &str = "inquiry_number";
@@ -89,6 +91,14 @@ pub struct Loaded {
     pub version: i64,
 }
 
+/// One stored event with its decoded event and metadata.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub row: StoredEvent,
+    pub event: TicketEvent,
+    pub metadata: EventMetadata,
+}
+
 #[derive(Clone, Debug)]
 pub struct TicketService {
     store: EventStore,
@@ -101,6 +111,27 @@ impl TicketService {
 
     pub fn store(&self) -> &EventStore {
         &self.store
+    }
+
+    /// A ticket's events as recorded, decoded, oldest first: what history
+    /// views and conflict messages are written from.
+    #[instrument(skip(self))]
+    pub async fn history(&self, ticket_id: Uuid) -> Result<Vec<Recorded>, CommandError> {
+        let stored = self
+            .store
+            .read_stream(Ticket::TYPE, &ticket_id.to_string())
+            .await?;
+        stored
+            .into_iter()
+            .map(|row| {
+                let (event, metadata) = codec::decode(&row)?;
+                Ok(Recorded {
+                    row,
+                    event,
+                    metadata,
+                })
+            })
+            .collect()
     }
 
     /// Folds a ticket's stream into its current state.

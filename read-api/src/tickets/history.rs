@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use command_api::codec;
+use command_api::commands::Recorded;
 use command_api::employees::Role;
 use command_api::http::AppState;
 use command_api::http::error::ApiError;
@@ -63,18 +63,17 @@ pub async fn history(
         .find_by_number(&number)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let stored = state
-        .tickets
-        .store()
-        .read_stream(Ticket::TYPE, &ticket_id.to_string())
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let recorded = state.tickets.history(ticket_id).await?;
     let names = employee_names(&state.db).await?;
-    let mut events = Vec::with_capacity(stored.len());
+    let mut events = Vec::with_capacity(recorded.len());
     let mut then = Ticket::default();
     let mut then_version = 0;
-    for row in &stored {
-        let (event, metadata) = codec::decode(row).map_err(|e| ApiError::Internal(e.into()))?;
+    for Recorded {
+        row,
+        event,
+        metadata,
+    } in recorded
+    {
         let actor = metadata.actor.to_string();
         events.push(json!({
             "position": row.position,

@@ -10,16 +10,14 @@ use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use command_api::codec;
 use command_api::commands::{CommandError, IdempotencyKey};
 use command_api::http::AppState;
 use command_api::http::error::{ApiError, FieldErrors};
 use command_api::http::fields::Fields;
 use command_api::idempotency::{self, Previous};
-use cqrs_es::Aggregate;
 use domain::metadata::CommandContext;
 use domain::values::InquiryNumber;
-use domain::{Actor, Ticket, TicketCommand};
+use domain::{Actor, TicketCommand};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -192,22 +190,18 @@ async fn changes_since(
     ticket_id: Uuid,
     seen: i64,
 ) -> Result<Vec<String>, ConsoleError> {
-    let stored = state
-        .tickets
-        .store()
-        .read_stream(Ticket::TYPE, &ticket_id.to_string())
-        .await
-        .map_err(|e| ConsoleError::Internal(e.into()))?;
+    let recorded = state.tickets.history(ticket_id).await?;
     let names = employee_names(&state.db).await?;
-    let mut changes = Vec::new();
-    for row in stored.iter().filter(|row| row.sequence > seen) {
-        let (event, metadata) = codec::decode(row).map_err(|e| ConsoleError::Internal(e.into()))?;
-        changes.push(format!(
-            "{} {}: {}",
-            jst(metadata.occurred_at),
-            actor_name(&metadata.actor.to_string(), &names),
-            one_line(&describe(&event, &names))
-        ));
-    }
-    Ok(changes)
+    Ok(recorded
+        .iter()
+        .filter(|r| r.row.sequence > seen)
+        .map(|r| {
+            format!(
+                "{} {}: {}",
+                jst(r.metadata.occurred_at),
+                actor_name(&r.metadata.actor.to_string(), &names),
+                one_line(&describe(&r.event, &names))
+            )
+        })
+        .collect())
 }

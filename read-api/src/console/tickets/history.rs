@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use command_api::codec;
+use command_api::commands::Recorded;
 use command_api::employees::Role;
 use command_api::http::AppState;
 use cqrs_es::Aggregate;
@@ -48,18 +48,15 @@ pub async fn show(
         .map(|s| s.trim())
         .filter(|s| !s.is_empty());
     let as_of = raw_as_of.and_then(parse_local);
-    let stored = state
-        .tickets
-        .store()
-        .read_stream(Ticket::TYPE, &ticket_id.to_string())
-        .await
-        .map_err(|e| ConsoleError::Internal(e.into()))?;
+    let recorded = state.tickets.history(ticket_id).await?;
     let names = employee_names(&state.db).await?;
-    let mut lines = Vec::with_capacity(stored.len());
+    let mut lines = Vec::with_capacity(recorded.len());
     let mut then = Ticket::default();
     let mut subject = String::new();
-    for row in &stored {
-        let (event, metadata) = codec::decode(row).map_err(|e| ConsoleError::Internal(e.into()))?;
+    for Recorded {
+        event, metadata, ..
+    } in recorded
+    {
         if let TicketEvent::TicketOpened { subject: s, .. } = &event {
             subject = s.as_str().to_owned();
         }
