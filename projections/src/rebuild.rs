@@ -52,10 +52,11 @@ pub async fn rebuild(
         .with_context(|| format!("no projection named {name}"))?;
     let next = current.generation + 1;
     for base in projection.tables() {
-        // The generation before the current one is no longer read by anyone.
-        drop_table(db, &table(base, current.generation - 1)).await?;
         drop_table(db, &table(base, next)).await?;
         clone_schema(db, base, current.generation, next).await?;
+        // The generation before the current one is no longer read by anyone
+        // (dropped after cloning: it may be the template clone_schema used).
+        drop_table(db, &table(base, current.generation - 1)).await?;
     }
 
     let started = Instant::now();
@@ -168,7 +169,14 @@ async fn drop_table(db: &Db, name: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Creates the next generation's empty tables with the current one's schema.
+/// A table added by a later migration exists only as its first-generation
+/// template; the rebuild is what brings it to a later generation.
 async fn clone_schema(db: &Db, base: &str, from: i64, to: i64) -> Result<(), sqlx::Error> {
+    let from = if table_exists(db, &table(base, from)).await? {
+        from
+    } else {
+        1
+    };
     let (source, target) = (table(base, from), table(base, to));
     match db {
         Db::MySql(pool) => pool
@@ -190,4 +198,24 @@ async fn clone_schema(db: &Db, base: &str, from: i64, to: i64) -> Result<(), sql
             Ok(())
         }
     }
+}
+
+async fn table_exists(db: &Db, name: &str) -> Result<bool, sqlx::Error> {
+    let found: i64 = match db {
+        Db::MySql(pool) => {
+            sqlx::query_scalar(
+                "SELECT CAST(COUNT(*) AS SIGNED) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+            )
+            .bind(name)
+            .fetch_one(pool)
+            .await?
+        }
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?")
+                .bind(name)
+                .fetch_one(pool)
+                .await?
+        }
+    };
+    Ok(found > 0)
 }

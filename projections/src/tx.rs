@@ -31,44 +31,131 @@ impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         on_tx!(self, t => t.commit().await)
     }
+}
 
-    /// `count = count + delta` on the row with this key, creating it at `delta`.
-    pub async fn add_to_counter(
-        &mut self,
-        table: &str,
-        key_columns: &[&str],
-        key: &[CounterKey<'_>],
-        column: &str,
-        delta: i64,
-    ) -> Result<(), sqlx::Error> {
-        let columns = key_columns.join(", ");
-        let marks = vec!["?"; key_columns.len() + 1].join(", ");
-        let sql = match self {
-            Tx::MySql(_) => format!(
-                "INSERT INTO {table} ({columns}, {column}) VALUES ({marks}) ON DUPLICATE KEY UPDATE {column} = {column} + VALUES({column})"
-            ),
-            Tx::Sqlite(_) => format!(
-                "INSERT INTO {table} ({columns}, {column}) VALUES ({marks}) ON CONFLICT ({columns}) DO UPDATE SET {column} = {column} + excluded.{column}"
-            ),
-        };
-        on_tx!(self, t => {
-            let mut query = sqlx::query(&sql);
-            for part in key {
-                query = match part {
-                    CounterKey::Text(s) => query.bind(*s),
-                    CounterKey::Int(i) => query.bind(*i),
-                    CounterKey::Bool(b) => query.bind(*b),
-                };
-            }
-            query.bind(delta).execute(&mut **t).await.map(|_| ())
-        })
+/// One bound value of a multi-row statement.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Bool(bool),
+}
+
+impl Cell<'_> {
+    /// Roughly how many bytes the value adds to a statement.
+    fn size(&self) -> usize {
+        match self {
+            Cell::Text(s) | Cell::OptText(Some(s)) => s.len() + 4,
+            _ => 8,
+        }
     }
 }
 
-/// One part of a counter row's key.
+/// What an insert does with a row whose key already exists.
 #[derive(Debug, Clone, Copy)]
-pub enum CounterKey<'a> {
-    Text(&'a str),
-    Int(i64),
-    Bool(bool),
+pub enum OnConflict<'a> {
+    /// Nothing may exist: a duplicate is an error.
+    Fail,
+    /// Replace the other columns: an upsert on this key.
+    Replace(&'a [&'a str]),
+    /// Add the new row's value of a counter column to the stored one.
+    Add(&'a [&'a str], &'a str),
+}
+
+/// Rows per statement, and bytes per statement, kept well under both
+/// backends' limits on bound parameters and packet size.
+const ROWS_PER_STATEMENT: usize = 250;
+const BYTES_PER_STATEMENT: usize = 4 << 20;
+
+impl Tx {
+    /// Inserts `rows` with as few statements as the limits allow, treating
+    /// existing keys as `conflict` says.
+    pub async fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        conflict: OnConflict<'_>,
+        rows: &[Vec<Cell<'_>>],
+    ) -> Result<(), sqlx::Error> {
+        let mut start = 0;
+        while start < rows.len() {
+            let mut end = start;
+            let mut bytes = 0;
+            while end < rows.len() && end - start < ROWS_PER_STATEMENT {
+                bytes += rows[end].iter().map(Cell::size).sum::<usize>();
+                end += 1;
+                if bytes > BYTES_PER_STATEMENT {
+                    break;
+                }
+            }
+            self.insert_chunk(table, columns, conflict, &rows[start..end])
+                .await?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    async fn insert_chunk(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        conflict: OnConflict<'_>,
+        rows: &[Vec<Cell<'_>>],
+    ) -> Result<(), sqlx::Error> {
+        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        let mut sql = format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            columns.join(", "),
+            vec![row.as_str(); rows.len()].join(", ")
+        );
+        let mysql = matches!(self, Tx::MySql(_));
+        // MariaDB names the incoming row VALUES(c), SQLite excluded.c.
+        let incoming = |c: &str| {
+            if mysql {
+                format!("VALUES({c})")
+            } else {
+                format!("excluded.{c}")
+            }
+        };
+        let (key, sets): (&[&str], Vec<String>) = match conflict {
+            OnConflict::Fail => (&[], Vec::new()),
+            OnConflict::Replace(key) => (
+                key,
+                columns
+                    .iter()
+                    .filter(|c| !key.contains(c))
+                    .map(|c| format!("{c} = {}", incoming(c)))
+                    .collect(),
+            ),
+            OnConflict::Add(key, column) => {
+                (key, vec![format!("{column} = {column} + {}", incoming(column))])
+            }
+        };
+        if !sets.is_empty() {
+            if mysql {
+                sql.push_str(&format!(" ON DUPLICATE KEY UPDATE {}", sets.join(", ")));
+            } else {
+                sql.push_str(&format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    key.join(", "),
+                    sets.join(", ")
+                ));
+            }
+        }
+        on_tx!(self, t => {
+            let mut query = sqlx::query(&sql);
+            for cell in rows.iter().flatten() {
+                query = match *cell {
+                    Cell::Int(i) => query.bind(i),
+                    Cell::OptInt(i) => query.bind(i),
+                    Cell::Text(s) => query.bind(s),
+                    Cell::OptText(s) => query.bind(s),
+                    Cell::Bool(b) => query.bind(b),
+                };
+            }
+            query.execute(&mut **t).await.map(|_| ())
+        })
+    }
 }

@@ -152,6 +152,9 @@ async fn snapshot(db: &Db, generation: i64) -> Vec<String> {
         ),
         format!("SELECT CONCAT_WS('|', hour_start, count) FROM rm_received_hourly_g{generation}"),
         format!(
+            "SELECT CONCAT_WS('|', hour_start, count) FROM rm_unanswered_hourly_g{generation} WHERE count <> 0"
+        ),
+        format!(
             "SELECT CONCAT_WS('|', ticket_id, category_id, COALESCE(first_response_at, '-'), COALESCE(first_responder_id, '-'), COALESCE(resolved_at, '-'), COALESCE(resolver_id, '-'), reopen_count, reply_count) FROM rm_ticket_facts_g{generation}"
         ),
     ];
@@ -229,6 +232,15 @@ async fn the_read_models_agree_with_a_fold_of_the_events(db: Db) {
         "SELECT status, priority, CAST(SUM(count) AS SIGNED) FROM rm_counts_g1 GROUP BY status, priority HAVING SUM(count) <> 0 ORDER BY status, priority",
     ).fetch_all(pool).await).expect("reads");
     assert_eq!(counted, grouped);
+    // The unanswered backlog per hour equals the open rows without a response.
+    let waiting: i64 = on_pool!(&db, pool => sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS SIGNED) FROM rm_tickets_g1 WHERE first_response_at IS NULL AND status IN ('new', 'in_progress')",
+    ).fetch_one(pool).await).expect("reads");
+    let backlog: i64 = on_pool!(&db, pool => sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(count), 0) AS SIGNED) FROM rm_unanswered_hourly_g1",
+    ).fetch_one(pool).await).expect("reads");
+    assert!(waiting > 0, "the seed leaves some tickets unanswered");
+    assert_eq!(backlog, waiting);
 }
 
 async fn a_rebuild_equals_the_incrementally_built_tables(db: Db) {

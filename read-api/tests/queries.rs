@@ -358,6 +358,69 @@ async fn the_dashboard_counts_the_backlog(db: Db) {
     assert_eq!(board["received_daily"].as_array().expect("days").len(), 30);
 }
 
+/// Overdue = open, unanswered, received before the cutoff: the per-hour
+/// backlog counters cover the whole hours, the index the cutoff's own hour.
+async fn the_overdue_count_follows_the_cutoff_to_the_microsecond(db: Db) {
+    let app = TestApp::start(db.clone()).await;
+    let waiting = app.inquiry("届きません", "まだ届きません").await;
+    let answered = app.inquiry("質問", "サイズについて").await;
+    let in_progress = app.inquiry("交換", "交換したい").await;
+    app.command(
+        &format!("/api/v1/tickets/{}/replies", answered["inquiry_number"].as_str().expect("number")),
+        1,
+        json!({ "body": "ご連絡ありがとうございます。" }),
+    )
+    .await;
+    let done = app
+        .command(
+            &format!("/api/v1/tickets/{}/status", in_progress["inquiry_number"].as_str().expect("number")),
+            1,
+            json!({ "status": "in_progress" }),
+        )
+        .await;
+    let (status, _) = app
+        .get(&format!("/api/v1/dashboard?after={}", done["position"]))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let received = |ticket: &Value| {
+        let number = ticket["inquiry_number"].as_str().expect("number").to_owned();
+        let db = db.clone();
+        async move {
+            let at: i64 = command_api::on_pool!(&db, pool => sqlx::query_scalar(
+                "SELECT received_at FROM rm_tickets_g1 WHERE inquiry_number = ?",
+            ).bind(&number).fetch_one(pool).await)
+            .expect("row");
+            at
+        }
+    };
+    let (first, last) = (received(&waiting).await, received(&in_progress).await);
+    let wait = time::Duration::hours(1);
+    let overdue_at_cutoff = |cutoff: i64| {
+        let db = db.clone();
+        async move {
+            let now = command_api::db::from_micros(cutoff) + wait;
+            let board = read_api::queries::dashboard::load(&db, 1, now, wait)
+                .await
+                .expect("loads");
+            assert_eq!(board.overdue.len() as i64, board.overdue_count);
+            board
+        }
+    };
+    assert_eq!(overdue_at_cutoff(first).await.overdue_count, 0, "received at the cutoff is not yet overdue");
+    let board = overdue_at_cutoff(first + 1).await;
+    assert_eq!(board.overdue_count, 1, "only the first is past the cutoff");
+    assert_eq!(board.overdue[0].inquiry_number, waiting["inquiry_number"].as_str().expect("number"));
+    assert_eq!(overdue_at_cutoff(last + 1).await.overdue_count, 2, "answered tickets are not overdue");
+    let hours_later = overdue_at_cutoff(last + 3 * 3_600_000_000).await;
+    assert_eq!(hours_later.overdue_count, 2, "whole hours come from the counters");
+    let numbers: Vec<&str> = hours_later.overdue.iter().map(|r| r.inquiry_number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        [waiting["inquiry_number"].as_str().expect("number"), in_progress["inquiry_number"].as_str().expect("number")],
+        "oldest first, across both open statuses"
+    );
+}
+
 async fn bad_query_parameters_get_422_never_500(db: Db) {
     let app = TestApp::start(db).await;
     for query in [
@@ -540,5 +603,6 @@ command_api::contract_tests!(
     a_read_after_a_command_sees_the_command,
     supervisors_see_the_history_with_actors_changes_and_time_travel,
     the_dashboard_counts_the_backlog,
+    the_overdue_count_follows_the_cutoff_to_the_microsecond,
     bad_query_parameters_get_422_never_500,
 );

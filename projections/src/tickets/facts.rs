@@ -1,66 +1,147 @@
 //! Per-ticket facts for quality analytics: when the first response came and
 //! from whom, when it was first resolved and by whom, reopens and replies.
+//! Folded in memory over a batch and written once per ticket, like the list row.
+
+use std::collections::HashMap;
 
 use command_api::db::to_micros;
 use domain::{Actor, Status, TicketEvent};
 
-use super::counters::Shape;
 use super::table;
 use crate::engine::Envelope;
 use crate::on_tx;
-use crate::tx::Tx;
+use crate::tx::{Cell, OnConflict, Tx};
 
-pub async fn apply(
-    tx: &mut Tx,
-    generation: i64,
-    envelope: &Envelope,
-    after: Option<&Shape>,
-) -> Result<(), sqlx::Error> {
-    let facts = table("rm_ticket_facts", generation);
-    let id = envelope.ticket_id.as_str();
-    let at = to_micros(envelope.metadata.occurred_at);
-    let agent = match envelope.metadata.actor {
-        Actor::Agent(id) => Some(id),
-        _ => None,
-    };
-    match &envelope.event {
-        TicketEvent::TicketOpened {
+/// One `rm_ticket_facts` row.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Facts {
+    pub ticket_id: String,
+    pub category_id: i64,
+    pub received_at: i64,
+    pub first_response_at: Option<i64>,
+    pub first_responder_id: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub resolver_id: Option<i64>,
+    pub reopen_count: i32,
+    pub reply_count: i32,
+}
+
+const COLUMNS: [&str; 9] = [
+    "ticket_id",
+    "category_id",
+    "received_at",
+    "first_response_at",
+    "first_responder_id",
+    "resolved_at",
+    "resolver_id",
+    "reopen_count",
+    "reply_count",
+];
+
+impl Facts {
+    /// The facts a `TicketOpened` starts; `None` for every other event.
+    pub fn opened(envelope: &Envelope) -> Option<Self> {
+        let TicketEvent::TicketOpened {
             category_id,
             received_at,
             ..
-        } => {
-            let sql = format!(
-                "INSERT INTO {facts} (ticket_id, category_id, received_at, reopen_count, reply_count) VALUES (?, ?, ?, 0, 0)"
-            );
-            on_tx!(tx, t => sqlx::query(&sql).bind(id).bind(category_id).bind(to_micros(*received_at)).execute(&mut **t).await.map(|_| ()))
-        }
-        TicketEvent::ReplyQueued { .. } => {
-            let sql = format!(
-                "UPDATE {facts} SET reply_count = reply_count + 1, \
-                 first_responder_id = CASE WHEN first_response_at IS NULL THEN ? ELSE first_responder_id END, \
-                 first_response_at = COALESCE(first_response_at, ?) WHERE ticket_id = ?"
-            );
-            on_tx!(tx, t => sqlx::query(&sql).bind(agent).bind(at).bind(id).execute(&mut **t).await.map(|_| ()))
-        }
-        TicketEvent::StatusChanged { from, to } => {
-            let done = |s: &Status| matches!(s, Status::Resolved | Status::Closed);
-            if done(to) && !done(from) {
-                // Credit the agent who resolved it, or the assignee when the system did.
-                let resolver = agent.or_else(|| after.and_then(|s| s.assignee));
-                let sql = format!(
-                    "UPDATE {facts} SET resolver_id = CASE WHEN resolved_at IS NULL THEN ? ELSE resolver_id END, \
-                     resolved_at = COALESCE(resolved_at, ?) WHERE ticket_id = ?"
-                );
-                on_tx!(tx, t => sqlx::query(&sql).bind(resolver).bind(at).bind(id).execute(&mut **t).await.map(|_| ()))
-            } else if done(from) && !done(to) {
-                let sql = format!(
-                    "UPDATE {facts} SET reopen_count = reopen_count + 1 WHERE ticket_id = ?"
-                );
-                on_tx!(tx, t => sqlx::query(&sql).bind(id).execute(&mut **t).await.map(|_| ()))
-            } else {
-                Ok(())
-            }
-        }
-        _ => Ok(()),
+        } = &envelope.event
+        else {
+            return None;
+        };
+        Some(Self {
+            ticket_id: envelope.ticket_id.clone(),
+            category_id: *category_id,
+            received_at: to_micros(*received_at),
+            first_response_at: None,
+            first_responder_id: None,
+            resolved_at: None,
+            resolver_id: None,
+            reopen_count: 0,
+            reply_count: 0,
+        })
     }
+
+    /// Folds a later event in; `assignee` is the ticket's assignee after it.
+    pub fn apply(&mut self, envelope: &Envelope, assignee: Option<i64>) {
+        let at = to_micros(envelope.metadata.occurred_at);
+        let agent = match envelope.metadata.actor {
+            Actor::Agent(id) => Some(id),
+            _ => None,
+        };
+        match &envelope.event {
+            TicketEvent::ReplyQueued { .. } => {
+                self.reply_count += 1;
+                if self.first_response_at.is_none() {
+                    self.first_response_at = Some(at);
+                    self.first_responder_id = agent;
+                }
+            }
+            TicketEvent::StatusChanged { from, to } => {
+                let done = |s: &Status| matches!(s, Status::Resolved | Status::Closed);
+                if done(to) && !done(from) {
+                    // Credit the agent who resolved it, or the assignee when the system did.
+                    if self.resolved_at.is_none() {
+                        self.resolved_at = Some(at);
+                        self.resolver_id = agent.or(assignee);
+                    }
+                } else if done(from) && !done(to) {
+                    self.reopen_count += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Text(&self.ticket_id),
+            Cell::Int(self.category_id),
+            Cell::Int(self.received_at),
+            Cell::OptInt(self.first_response_at),
+            Cell::OptInt(self.first_responder_id),
+            Cell::OptInt(self.resolved_at),
+            Cell::OptInt(self.resolver_id),
+            Cell::Int(self.reopen_count.into()),
+            Cell::Int(self.reply_count.into()),
+        ]
+    }
+}
+
+/// The stored facts of the given tickets, in one query per 500 ids.
+pub async fn load(
+    tx: &mut Tx,
+    generation: i64,
+    ids: &[&str],
+) -> Result<HashMap<String, Facts>, sqlx::Error> {
+    let mut facts = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE ticket_id IN ({})",
+            COLUMNS.join(", "),
+            table("rm_ticket_facts", generation),
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let found: Vec<Facts> = on_tx!(tx, t => {
+            let mut query = sqlx::query_as(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.fetch_all(&mut **t).await
+        })?;
+        facts.extend(found.into_iter().map(|f| (f.ticket_id.clone(), f)));
+    }
+    Ok(facts)
+}
+
+/// Writes the facts: new rows inserted, existing ones replaced, in bulk.
+pub async fn write(tx: &mut Tx, generation: i64, facts: &[&Facts]) -> Result<(), sqlx::Error> {
+    let cells: Vec<Vec<Cell<'_>>> = facts.iter().map(|f| f.cells()).collect();
+    tx.insert_rows(
+        &table("rm_ticket_facts", generation),
+        &COLUMNS,
+        OnConflict::Replace(&["ticket_id"]),
+        &cells,
+    )
+    .await
 }

@@ -2,6 +2,8 @@
 //! first. Internal notes are their own kind, so no view can mistake them for
 //! something sent to the customer.
 
+use std::collections::HashMap;
+
 use command_api::db::to_micros;
 use domain::TicketEvent;
 use serde_json::{Value, json};
@@ -9,7 +11,7 @@ use serde_json::{Value, json};
 use super::table;
 use crate::engine::Envelope;
 use crate::on_tx;
-use crate::tx::Tx;
+use crate::tx::{Cell, OnConflict, Tx};
 
 struct Entry<'a> {
     kind: &'static str,
@@ -119,40 +121,90 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
     }
 }
 
-pub async fn apply(tx: &mut Tx, generation: i64, envelope: &Envelope) -> Result<(), sqlx::Error> {
-    let timeline = table("rm_timeline", generation);
-    let id = envelope.ticket_id.as_str();
-    let delivery = match &envelope.event {
-        TicketEvent::ReplyDelivered { reply_id, .. } => Some((reply_id, "sent")),
-        TicketEvent::ReplyDeliveryFailed {
-            reply_id,
-            permanent: true,
-            ..
-        } => Some((reply_id, "failed")),
-        TicketEvent::ReplyDeliveryFailed { reply_id, .. } => Some((reply_id, "retrying")),
-        _ => None,
-    };
-    if let Some((reply_id, state)) = delivery {
-        let sql = format!("UPDATE {timeline} SET delivery = ? WHERE ticket_id = ? AND ref_id = ?");
-        return on_tx!(tx, t => sqlx::query(&sql).bind(state).bind(id).bind(reply_id.to_string()).execute(&mut **t).await.map(|_| ()));
-    }
-    let Some(entry) = entry(&envelope.event) else {
-        return Ok(());
-    };
-    let sql = format!(
-        "INSERT INTO {timeline} (ticket_id, sequence, kind, actor, occurred_at, body, data, ref_id, delivery) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    );
-    on_tx!(tx, t => sqlx::query(&sql)
-        .bind(id)
-        .bind(envelope.sequence)
-        .bind(entry.kind)
-        .bind(envelope.metadata.actor.to_string())
-        .bind(to_micros(envelope.metadata.occurred_at))
-        .bind(entry.body)
-        .bind(entry.data.to_string())
-        .bind(entry.ref_id.as_deref())
-        .bind(entry.delivery)
-        .execute(&mut **t)
-        .await
-        .map(|_| ()))
+/// The timeline writes of a batch: new entries, and delivery states of
+/// replies stored by earlier batches (a reply of this batch gets its state
+/// in memory before it is inserted).
+#[derive(Default)]
+pub struct Pending<'a> {
+    entries: Vec<(&'a Envelope, Entry<'a>, String)>,
+    deliveries: HashMap<(&'a str, String), &'static str>,
 }
+
+impl<'a> Pending<'a> {
+    pub fn add(&mut self, envelope: &'a Envelope) {
+        let delivery = match &envelope.event {
+            TicketEvent::ReplyDelivered { reply_id, .. } => Some((reply_id, "sent")),
+            TicketEvent::ReplyDeliveryFailed {
+                reply_id,
+                permanent: true,
+                ..
+            } => Some((reply_id, "failed")),
+            TicketEvent::ReplyDeliveryFailed { reply_id, .. } => Some((reply_id, "retrying")),
+            _ => None,
+        };
+        if let Some((reply_id, state)) = delivery {
+            let reply_id = reply_id.to_string();
+            // Deliveries follow their reply closely: search from the newest.
+            let pending = self.entries.iter_mut().rev().find(|(e, entry, _)| {
+                e.ticket_id == envelope.ticket_id && entry.ref_id.as_deref() == Some(reply_id.as_str())
+            });
+            match pending {
+                Some((_, entry, _)) => entry.delivery = Some(state),
+                None => {
+                    self.deliveries
+                        .insert((envelope.ticket_id.as_str(), reply_id), state);
+                }
+            }
+            return;
+        }
+        if let Some(entry) = entry(&envelope.event) {
+            let data = entry.data.to_string();
+            self.entries.push((envelope, entry, data));
+        }
+    }
+
+    pub async fn write(self, tx: &mut Tx, generation: i64) -> Result<(), sqlx::Error> {
+        let timeline = table("rm_timeline", generation);
+        let actors: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(e, ..)| e.metadata.actor.to_string())
+            .collect();
+        let rows: Vec<Vec<Cell<'_>>> = self
+            .entries
+            .iter()
+            .zip(&actors)
+            .map(|((envelope, entry, data), actor)| {
+                vec![
+                    Cell::Text(&envelope.ticket_id),
+                    Cell::Int(envelope.sequence),
+                    Cell::Text(entry.kind),
+                    Cell::Text(actor),
+                    Cell::Int(to_micros(envelope.metadata.occurred_at)),
+                    Cell::OptText(entry.body),
+                    Cell::Text(data),
+                    Cell::OptText(entry.ref_id.as_deref()),
+                    Cell::OptText(entry.delivery),
+                ]
+            })
+            .collect();
+        tx.insert_rows(&timeline, &COLUMNS, OnConflict::Fail, &rows).await?;
+        let sql = format!("UPDATE {timeline} SET delivery = ? WHERE ticket_id = ? AND ref_id = ?");
+        for ((ticket_id, reply_id), state) in &self.deliveries {
+            on_tx!(tx, t => sqlx::query(&sql).bind(*state).bind(*ticket_id).bind(reply_id).execute(&mut **t).await.map(|_| ()))?;
+        }
+        Ok(())
+    }
+}
+
+const COLUMNS: [&str; 9] = [
+    "ticket_id",
+    "sequence",
+    "kind",
+    "actor",
+    "occurred_at",
+    "body",
+    "data",
+    "ref_id",
+    "delivery",
+];

@@ -3,7 +3,7 @@
 use command_api::db::{Db, to_micros};
 use command_api::on_pool;
 use domain::values::JST;
-use projections::tickets::table;
+use projections::tickets::{hour_of, table};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, Time};
 use tracing::instrument;
@@ -110,29 +110,46 @@ pub async fn load(
         table("rm_received_hourly", generation)
     );
     let cutoff = to_micros(now - overdue_after);
-    // Waiting for a first response: counted inside the (first_response_at,
-    // status, received_at) index, without touching rows.
-    let overdue_where =
-        "t.first_response_at IS NULL AND t.received_at < ? AND t.status IN ('new', 'in_progress')";
-    let overdue_count_sql = format!(
-        "SELECT COUNT(*) FROM {} t WHERE {overdue_where}",
+    // Overdue = open and unanswered, received before the cutoff: the whole
+    // hours before it from the per-hour backlog counters, and the part of
+    // the cutoff's own hour from the index. Constant work however large
+    // the backlog grows.
+    let boundary = hour_of(cutoff);
+    let backlog_sql = format!(
+        "SELECT CAST(COALESCE(SUM(count), 0) AS SIGNED) FROM {} WHERE hour_start < ?",
+        table("rm_unanswered_hourly", generation)
+    );
+    let edge_sql = format!(
+        "SELECT COUNT(*) FROM {} t WHERE t.first_response_at IS NULL AND t.status IN ('new', 'in_progress') \
+         AND t.received_at >= ? AND t.received_at < ?",
         table("rm_tickets", generation)
     );
-    let overdue_sql = format!(
-        "SELECT {COLUMNS} FROM {} WHERE {overdue_where} ORDER BY t.received_at LIMIT 10",
-        from_clause(generation)
-    );
-    let urgent_sql = format!(
-        "SELECT {COLUMNS} FROM {} WHERE t.status IN ('new', 'in_progress') AND t.priority_rank = 4 ORDER BY t.received_at LIMIT 10",
-        from_clause(generation)
-    );
+    // The oldest ten of each list: one ordered index walk per open status,
+    // merged, instead of sorting every overdue or urgent ticket.
+    let oldest_ten = |condition: &str| {
+        let branch = |status: &str| {
+            format!(
+                "SELECT * FROM (SELECT {COLUMNS} FROM {} WHERE t.status = '{status}' AND {condition} \
+                 ORDER BY t.received_at LIMIT 10) {status}_rows",
+                from_clause(generation)
+            )
+        };
+        format!(
+            "{} UNION ALL {} ORDER BY received_at LIMIT 10",
+            branch("new"),
+            branch("in_progress")
+        )
+    };
+    let overdue_sql = oldest_ten("t.first_response_at IS NULL AND t.received_at < ?");
+    let urgent_sql = oldest_ten("t.priority_rank = 4");
     on_pool!(db, pool => async {
         Ok(Dashboard {
             counts: sqlx::query_as(&counts_sql).fetch_all(pool).await?,
             workload: sqlx::query_as(&workload_sql).fetch_all(pool).await?,
             hourly: sqlx::query_as(&hourly_sql).bind(today - 29 * 86_400_000_000).fetch_all(pool).await?,
-            overdue_count: sqlx::query_scalar(&overdue_count_sql).bind(cutoff).fetch_one(pool).await?,
-            overdue: sqlx::query_as(&overdue_sql).bind(cutoff).fetch_all(pool).await?,
+            overdue_count: sqlx::query_scalar::<_, i64>(&backlog_sql).bind(boundary).fetch_one(pool).await?
+                + sqlx::query_scalar::<_, i64>(&edge_sql).bind(boundary).bind(cutoff).fetch_one(pool).await?,
+            overdue: sqlx::query_as(&overdue_sql).bind(cutoff).bind(cutoff).fetch_all(pool).await?,
             urgent: sqlx::query_as(&urgent_sql).fetch_all(pool).await?,
             today_start: today,
         })
