@@ -253,6 +253,50 @@ async fn login_sessions_and_logout(db: Db) {
     );
 }
 
+/// Seconds until the stored sessions expire (the soonest of them). Read and
+/// written as the session store itself binds them, so both backends agree.
+async fn session_seconds_left(db: &Db) -> i64 {
+    let expiries: Vec<time::OffsetDateTime> = command_api::on_pool!(db, pool => sqlx::query_scalar(
+        "SELECT expiry_date FROM console_sessions",
+    ).fetch_all(pool).await)
+    .expect("reads sessions");
+    let soonest = expiries.into_iter().min().expect("a session is stored");
+    (soonest - time::OffsetDateTime::now_utc()).whole_seconds()
+}
+
+/// Moves every stored session's expiry to `seconds` from now.
+async fn expire_sessions_in(db: &Db, seconds: i64) {
+    let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    command_api::on_pool!(db, pool => sqlx::query("UPDATE console_sessions SET expiry_date = ?")
+        .bind(at)
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .expect("ages sessions");
+}
+
+/// The server, not only the cookie, ends a session after 30 idle minutes,
+/// and every request starts the 30 minutes again.
+async fn sessions_end_after_thirty_idle_minutes(db: Db) {
+    let app = TestApp::start(db.clone()).await;
+    let browser = app.login("agent1").await;
+    // 29 minutes idle: the next request still works and renews the window.
+    expire_sessions_in(&db, 60).await;
+    let list = app.get(Some(&browser), "/console/tickets").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let left = session_seconds_left(&db).await;
+    assert!((1780..=1800).contains(&left), "renewed to 30 minutes: {left}s");
+    // 30 minutes idle: the stored session is gone even with the cookie.
+    expire_sessions_in(&db, -1).await;
+    let after = app.get(Some(&browser), "/console/tickets").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert!(
+        after.location.as_deref().is_some_and(|l| l.starts_with("/login")),
+        "{:?}",
+        after.location
+    );
+}
+
 async fn authorization_matrix(db: Db) {
     let app = TestApp::start(db).await;
     let number = app.inquiry("権限の確認", "本文").await;
@@ -427,6 +471,17 @@ async fn actions_conflicts_and_read_your_writes(db: Db) {
         )
         .await;
     assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    // The event carries the request's id, so logs and the audit trail meet.
+    let request_id = assigned.headers["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let metadata: String = command_api::on_pool!(&app.db, pool => sqlx::query_scalar(
+        "SELECT metadata FROM events ORDER BY global_position DESC LIMIT 1",
+    ).fetch_one(pool).await)
+    .expect("reads");
+    let metadata: Value = serde_json::from_str(&metadata).expect("json");
+    assert_eq!(metadata["request_id"], request_id.as_str(), "{metadata}");
     let location = assigned.location.expect("redirect");
     assert!(
         location.starts_with(&format!("{path}?after=")),
@@ -881,6 +936,7 @@ async fn phone_inquiries_and_presence(db: Db) {
 
 command_api::contract_tests!(
     login_sessions_and_logout,
+    sessions_end_after_thirty_idle_minutes,
     authorization_matrix,
     cross_site_posts_are_refused,
     actions_conflicts_and_read_your_writes,

@@ -171,6 +171,8 @@ fn same_token(a: &str, b: &str) -> bool {
 pub struct ConsoleForm {
     pub staff: Staff,
     pub fields: HashMap<String, String>,
+    /// The request's id, recorded in the metadata of the events it causes.
+    pub request_id: Option<String>,
 }
 
 impl ConsoleForm {
@@ -194,6 +196,7 @@ impl FromRequest<AppState> for ConsoleForm {
         check_same_origin(request.headers())?;
         let (mut parts, body) = request.into_parts();
         let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let request_id = command_api::http::request_id(&parts.headers);
         let Form(fields) =
             Form::<HashMap<String, String>>::from_request(Request::from_parts(parts, body), state)
                 .await
@@ -202,6 +205,10 @@ impl FromRequest<AppState> for ConsoleForm {
         if !same_token(token, &staff.csrf) {
             return Err(ConsoleError::CrossSite);
         }
-        Ok(ConsoleForm { staff, fields })
+        Ok(ConsoleForm {
+            staff,
+            fields,
+            request_id,
+        })
     }
 }

@@ -111,7 +111,7 @@ pub async fn submit(
     let ctx = CommandContext::new(
         Actor::Agent(form.staff.id()),
         OffsetDateTime::now_utc(),
-        None,
+        form.request_id.clone(),
     );
     let start = Start {
         channel,

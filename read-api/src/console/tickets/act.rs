@@ -71,7 +71,11 @@ pub async fn act(
             }
         }
     }
-    let ctx = CommandContext::new(Actor::Agent(staff.id()), OffsetDateTime::now_utc(), None);
+    let ctx = CommandContext::new(
+        Actor::Agent(staff.id()),
+        OffsetDateTime::now_utc(),
+        form.request_id.clone(),
+    );
     match state
         .tickets
         .execute(ticket_id, Some(version), command, &ctx, key.clone())
