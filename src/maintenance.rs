@@ -66,6 +66,14 @@ pub async fn rebuild(db: &Db, name: Option<&str>, all_of_them: bool) -> anyhow::
     for projection in chosen {
         let name = projection.name();
         let rebuilt = rebuild_projection(&store, projection, |p| {
+            if p.indexing {
+                eprint!(
+                    "\r{name:<10} replayed {} events at {:.0} events/s; building indexes…   ",
+                    p.position, p.events_per_second
+                );
+                let _ = std::io::stderr().flush();
+                return;
+            }
             let percent = if p.head > 0 {
                 p.position * 100 / p.head
             } else {

@@ -238,7 +238,8 @@ async fn the_read_models_agree_with_a_fold_of_the_events(db: Db) {
     ).fetch_one(pool).await).expect("reads");
     let backlog: i64 = on_pool!(&db, pool => sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(count), 0) AS SIGNED) FROM rm_unanswered_hourly_g1",
-    ).fetch_one(pool).await).expect("reads");
+    ).fetch_one(pool).await)
+    .expect("reads");
     assert!(waiting > 0, "the seed leaves some tickets unanswered");
     assert_eq!(backlog, waiting);
 }
@@ -261,6 +262,8 @@ async fn a_rebuild_equals_the_incrementally_built_tables(db: Db) {
     );
     assert!(reports > 0, "progress was reported");
     assert_eq!(snapshot(&db, 2).await, incremental);
+    // The indexes dropped for the replay are all back, unique ones unique.
+    assert_eq!(index_shapes(&db, 2).await, index_shapes(&db, 1).await);
     // The live worker follows the new generation from where the rebuild ended.
     seed(&db, &service, 3).await;
     catch_up(&live).await;
@@ -269,6 +272,37 @@ async fn a_rebuild_equals_the_incrementally_built_tables(db: Db) {
         (state.generation, state.position),
         (2, store.head_position().await.expect("reads"))
     );
+}
+
+/// Every index of a generation's tables: its columns and uniqueness (and on
+/// SQLite its name without the generation; MariaDB's `CREATE TABLE … LIKE`
+/// keeps the template's index names).
+async fn index_shapes(db: &Db, generation: i64) -> Vec<String> {
+    let suffix = format!("_g{generation}");
+    let mut shapes: Vec<String> = match db {
+        Db::MySql(pool) => sqlx::query_scalar(
+            "SELECT CONCAT(table_name, ':', MIN(non_unique), ':', GROUP_CONCAT(column_name ORDER BY seq_in_index)) \
+             FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name LIKE ? \
+             GROUP BY table_name, index_name",
+        )
+        .bind(format!("rm\\_%{suffix}"))
+        .fetch_all(pool)
+        .await,
+        Db::Sqlite(pool) => sqlx::query_scalar(
+            "SELECT m.tbl_name || ':' || m.name || ':' || COALESCE(m.sql, 'pk') FROM sqlite_master m \
+             WHERE m.type = 'index' AND m.tbl_name LIKE ?",
+        )
+        .bind(format!("rm%{suffix}"))
+        .fetch_all(pool)
+        .await,
+    }
+    .expect("reads the catalog");
+    for shape in &mut shapes {
+        *shape = shape.replace(&suffix, "_gN");
+    }
+    shapes.sort();
+    assert!(shapes.len() > 5, "the tables have indexes: {shapes:?}");
+    shapes
 }
 
 /// A projection that fails on its Nth event, like a process killed mid-batch.

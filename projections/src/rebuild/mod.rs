@@ -7,6 +7,12 @@
 //! switches `generation` and `position` together. Readers and the worker pick
 //! up the new generation from the checkpoint row; the old tables stay until
 //! the next rebuild so in-flight reads never hit a dropped table.
+//!
+//! The new tables are filled without their secondary indexes, which are
+//! built once at the end ([`indexes`]), and the next batch is read while the
+//! current one is written.
+
+mod indexes;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,6 +37,8 @@ pub struct Progress {
     pub position: i64,
     pub head: i64,
     pub events_per_second: f64,
+    /// The replay has caught up and the indexes are being built.
+    pub indexing: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,27 +67,31 @@ pub async fn rebuild(
         drop_table(db, &table(base, current.generation - 1)).await?;
     }
 
-    let started = Instant::now();
-    let mut position = 0;
-    let mut events = 0;
-    let mut last_report = Instant::now();
-    loop {
-        let applied = apply_after(store, projection.as_ref(), None, next, &mut position).await?;
-        events += applied;
-        let head = store.head_position().await?;
-        if last_report.elapsed().as_millis() >= 500 || applied == 0 || position >= head {
-            let seconds = started.elapsed().as_secs_f64().max(0.001);
-            progress(Progress {
-                position,
-                head,
-                events_per_second: events as f64 / seconds,
-            });
-            last_report = Instant::now();
-        }
-        if applied == 0 || position >= head {
-            break;
-        }
-    }
+    let tables: Vec<String> = projection
+        .tables()
+        .iter()
+        .map(|base| table(base, next))
+        .collect();
+    let deferred = indexes::defer(db, &tables).await?;
+    let mut replay = Replay {
+        started: Instant::now(),
+        position: 0,
+        events: 0,
+    };
+    replay
+        .until_caught_up(store, projection.as_ref(), next, &mut progress)
+        .await?;
+    progress(replay.progress(store.head_position().await?, true));
+    indexes::restore(db, deferred).await?;
+    // Events that arrived while the indexes were built.
+    replay
+        .until_caught_up(store, projection.as_ref(), next, &mut progress)
+        .await?;
+    let Replay {
+        mut position,
+        mut events,
+        ..
+    } = replay;
 
     let mut tx = Tx::begin(db).await?;
     let claimed = crate::on_tx!(&mut tx, t => sqlx::query(
@@ -99,14 +111,7 @@ pub async fn rebuild(
     }
     // The live worker is now blocked on this row; bring the new tables level.
     loop {
-        let applied = apply_after(
-            store,
-            projection.as_ref(),
-            Some(&mut tx),
-            next,
-            &mut position,
-        )
-        .await?;
+        let applied = apply_after(store, projection.as_ref(), &mut tx, next, &mut position).await?;
         events += applied;
         if applied == 0 {
             break;
@@ -126,42 +131,87 @@ pub async fn rebuild(
     })
 }
 
-/// Applies the next batch after `position` into `generation`, in `tx` when
-/// given (the final switch) or in a transaction of its own.
+/// The replay before the switch: where it is and how fast it went.
+struct Replay {
+    started: Instant,
+    position: i64,
+    events: i64,
+}
+
+impl Replay {
+    fn progress(&self, head: i64, indexing: bool) -> Progress {
+        let seconds = self.started.elapsed().as_secs_f64().max(0.001);
+        Progress {
+            position: self.position,
+            head,
+            events_per_second: self.events as f64 / seconds,
+            indexing,
+        }
+    }
+
+    /// Applies batches, each in its own transaction, until the head; the
+    /// next batch is read and decoded while the current one is written.
+    async fn until_caught_up(
+        &mut self,
+        store: &EventStore,
+        projection: &dyn Projection,
+        generation: i64,
+        progress: &mut impl FnMut(Progress),
+    ) -> anyhow::Result<()> {
+        let mut last_report = Instant::now();
+        let mut batch = read_after(store, self.position).await?;
+        while let Some(last) = batch.last().map(|e| e.position) {
+            let write = async {
+                let mut tx = Tx::begin(store.db()).await?;
+                projection.apply_batch(&mut tx, &batch, generation).await?;
+                tx.commit().await?;
+                anyhow::Ok(())
+            };
+            let (written, following) = tokio::join!(write, read_after(store, last));
+            written?;
+            self.position = last;
+            self.events += i64::try_from(batch.len())?;
+            batch = following?;
+            if last_report.elapsed().as_millis() >= 500 || batch.is_empty() {
+                progress(self.progress(store.head_position().await?, false));
+                last_report = Instant::now();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The decoded batch after `position` (empty at the head).
+async fn read_after(store: &EventStore, position: i64) -> anyhow::Result<Vec<Envelope>> {
+    let stored = store.read_all(position, BATCH).await?;
+    stored
+        .iter()
+        .map(|row| {
+            let (event, metadata) =
+                codec::decode(row).map_err(|e| anyhow::anyhow!("rebuild stopped: {e}"))?;
+            Ok(Envelope {
+                position: row.position,
+                ticket_id: row.aggregate_id.clone(),
+                sequence: row.sequence,
+                event,
+                metadata,
+            })
+        })
+        .collect()
+}
+
+/// Applies the batch after `position` inside the switch's transaction.
 async fn apply_after(
     store: &EventStore,
     projection: &dyn Projection,
-    tx: Option<&mut Tx>,
+    tx: &mut Tx,
     generation: i64,
     position: &mut i64,
 ) -> anyhow::Result<i64> {
-    let stored = store.read_all(*position, BATCH).await?;
-    if stored.is_empty() {
-        return Ok(0);
-    }
-    let mut own = None;
-    let tx = match tx {
-        Some(tx) => tx,
-        None => own.insert(Tx::begin(store.db()).await?),
-    };
-    let mut batch = Vec::with_capacity(stored.len());
-    for row in &stored {
-        let (event, metadata) =
-            codec::decode(row).map_err(|e| anyhow::anyhow!("rebuild stopped: {e}"))?;
-        batch.push(Envelope {
-            position: row.position,
-            ticket_id: row.aggregate_id.clone(),
-            sequence: row.sequence,
-            event,
-            metadata,
-        });
-    }
+    let batch = read_after(store, *position).await?;
     projection.apply_batch(tx, &batch, generation).await?;
     *position = batch.last().map_or(*position, |e| e.position);
-    if let Some(tx) = own {
-        tx.commit().await?;
-    }
-    Ok(i64::try_from(stored.len())?)
+    Ok(i64::try_from(batch.len())?)
 }
 
 async fn drop_table(db: &Db, name: &str) -> Result<(), sqlx::Error> {
