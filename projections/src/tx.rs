@@ -129,9 +129,10 @@ impl Tx {
                     .map(|c| format!("{c} = {}", incoming(c)))
                     .collect(),
             ),
-            OnConflict::Add(key, column) => {
-                (key, vec![format!("{column} = {column} + {}", incoming(column))])
-            }
+            OnConflict::Add(key, column) => (
+                key,
+                vec![format!("{column} = {column} + {}", incoming(column))],
+            ),
         };
         if !sets.is_empty() {
             if mysql {

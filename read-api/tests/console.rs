@@ -285,13 +285,19 @@ async fn sessions_end_after_thirty_idle_minutes(db: Db) {
     let list = app.get(Some(&browser), "/console/tickets").await;
     assert_eq!(list.status, StatusCode::OK);
     let left = session_seconds_left(&db).await;
-    assert!((1780..=1800).contains(&left), "renewed to 30 minutes: {left}s");
+    assert!(
+        (1780..=1800).contains(&left),
+        "renewed to 30 minutes: {left}s"
+    );
     // 30 minutes idle: the stored session is gone even with the cookie.
     expire_sessions_in(&db, -1).await;
     let after = app.get(Some(&browser), "/console/tickets").await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
     assert!(
-        after.location.as_deref().is_some_and(|l| l.starts_with("/login")),
+        after
+            .location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/login")),
         "{:?}",
         after.location
     );

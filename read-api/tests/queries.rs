@@ -366,14 +366,20 @@ async fn the_overdue_count_follows_the_cutoff_to_the_microsecond(db: Db) {
     let answered = app.inquiry("質問", "サイズについて").await;
     let in_progress = app.inquiry("交換", "交換したい").await;
     app.command(
-        &format!("/api/v1/tickets/{}/replies", answered["inquiry_number"].as_str().expect("number")),
+        &format!(
+            "/api/v1/tickets/{}/replies",
+            answered["inquiry_number"].as_str().expect("number")
+        ),
         1,
         json!({ "body": "ご連絡ありがとうございます。" }),
     )
     .await;
     let done = app
         .command(
-            &format!("/api/v1/tickets/{}/status", in_progress["inquiry_number"].as_str().expect("number")),
+            &format!(
+                "/api/v1/tickets/{}/status",
+                in_progress["inquiry_number"].as_str().expect("number")
+            ),
             1,
             json!({ "status": "in_progress" }),
         )
@@ -383,7 +389,10 @@ async fn the_overdue_count_follows_the_cutoff_to_the_microsecond(db: Db) {
         .await;
     assert_eq!(status, StatusCode::OK);
     let received = |ticket: &Value| {
-        let number = ticket["inquiry_number"].as_str().expect("number").to_owned();
+        let number = ticket["inquiry_number"]
+            .as_str()
+            .expect("number")
+            .to_owned();
         let db = db.clone();
         async move {
             let at: i64 = command_api::on_pool!(&db, pool => sqlx::query_scalar(
@@ -406,17 +415,38 @@ async fn the_overdue_count_follows_the_cutoff_to_the_microsecond(db: Db) {
             board
         }
     };
-    assert_eq!(overdue_at_cutoff(first).await.overdue_count, 0, "received at the cutoff is not yet overdue");
+    assert_eq!(
+        overdue_at_cutoff(first).await.overdue_count,
+        0,
+        "received at the cutoff is not yet overdue"
+    );
     let board = overdue_at_cutoff(first + 1).await;
     assert_eq!(board.overdue_count, 1, "only the first is past the cutoff");
-    assert_eq!(board.overdue[0].inquiry_number, waiting["inquiry_number"].as_str().expect("number"));
-    assert_eq!(overdue_at_cutoff(last + 1).await.overdue_count, 2, "answered tickets are not overdue");
+    assert_eq!(
+        board.overdue[0].inquiry_number,
+        waiting["inquiry_number"].as_str().expect("number")
+    );
+    assert_eq!(
+        overdue_at_cutoff(last + 1).await.overdue_count,
+        2,
+        "answered tickets are not overdue"
+    );
     let hours_later = overdue_at_cutoff(last + 3 * 3_600_000_000).await;
-    assert_eq!(hours_later.overdue_count, 2, "whole hours come from the counters");
-    let numbers: Vec<&str> = hours_later.overdue.iter().map(|r| r.inquiry_number.as_str()).collect();
+    assert_eq!(
+        hours_later.overdue_count, 2,
+        "whole hours come from the counters"
+    );
+    let numbers: Vec<&str> = hours_later
+        .overdue
+        .iter()
+        .map(|r| r.inquiry_number.as_str())
+        .collect();
     assert_eq!(
         numbers,
-        [waiting["inquiry_number"].as_str().expect("number"), in_progress["inquiry_number"].as_str().expect("number")],
+        [
+            waiting["inquiry_number"].as_str().expect("number"),
+            in_progress["inquiry_number"].as_str().expect("number")
+        ],
         "oldest first, across both open statuses"
     );
 }

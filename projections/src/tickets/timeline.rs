@@ -146,7 +146,8 @@ impl<'a> Pending<'a> {
             let reply_id = reply_id.to_string();
             // Deliveries follow their reply closely: search from the newest.
             let pending = self.entries.iter_mut().rev().find(|(e, entry, _)| {
-                e.ticket_id == envelope.ticket_id && entry.ref_id.as_deref() == Some(reply_id.as_str())
+                e.ticket_id == envelope.ticket_id
+                    && entry.ref_id.as_deref() == Some(reply_id.as_str())
             });
             match pending {
                 Some((_, entry, _)) => entry.delivery = Some(state),
@@ -188,7 +189,8 @@ impl<'a> Pending<'a> {
                 ]
             })
             .collect();
-        tx.insert_rows(&timeline, &COLUMNS, OnConflict::Fail, &rows).await?;
+        tx.insert_rows(&timeline, &COLUMNS, OnConflict::Fail, &rows)
+            .await?;
         let sql = format!("UPDATE {timeline} SET delivery = ? WHERE ticket_id = ? AND ref_id = ?");
         for ((ticket_id, reply_id), state) in &self.deliveries {
             on_tx!(tx, t => sqlx::query(&sql).bind(*state).bind(*ticket_id).bind(reply_id).execute(&mut **t).await.map(|_| ()))?;
