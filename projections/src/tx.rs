@@ -70,6 +70,39 @@ const ROWS_PER_STATEMENT: usize = 250;
 const BYTES_PER_STATEMENT: usize = 4 << 20;
 
 impl Tx {
+    /// The rows of `table` whose `key` is one of `ids`, as `columns`, in one
+    /// query per 500 ids.
+    pub async fn rows_by_key<T>(
+        &mut self,
+        columns: &str,
+        table: &str,
+        key: &str,
+        ids: &[&str],
+    ) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::mysql::MySqlRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + Send
+            + Unpin,
+    {
+        let mut rows = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {columns} FROM {table} WHERE {key} IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let found: Vec<T> = on_tx!(self, t => {
+                let mut query = sqlx::query_as(&sql);
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(&mut **t).await
+            })?;
+            rows.extend(found);
+        }
+        Ok(rows)
+    }
+
     /// Inserts `rows` with as few statements as the limits allow, treating
     /// existing keys as `conflict` says.
     pub async fn insert_rows(

@@ -9,7 +9,6 @@ use domain::{Actor, Status, TicketEvent};
 
 use super::table;
 use crate::engine::Envelope;
-use crate::on_tx;
 use crate::tx::{Cell, OnConflict, Tx};
 
 /// One `rm_ticket_facts` row.
@@ -108,30 +107,24 @@ impl Facts {
     }
 }
 
-/// The stored facts of the given tickets, in one query per 500 ids.
+/// The stored facts of the given tickets.
 pub async fn load(
     tx: &mut Tx,
     generation: i64,
     ids: &[&str],
 ) -> Result<HashMap<String, Facts>, sqlx::Error> {
-    let mut facts = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE ticket_id IN ({})",
-            COLUMNS.join(", "),
-            table("rm_ticket_facts", generation),
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let found: Vec<Facts> = on_tx!(tx, t => {
-            let mut query = sqlx::query_as(&sql);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.fetch_all(&mut **t).await
-        })?;
-        facts.extend(found.into_iter().map(|f| (f.ticket_id.clone(), f)));
-    }
-    Ok(facts)
+    let facts: Vec<Facts> = tx
+        .rows_by_key(
+            &COLUMNS.join(", "),
+            &table("rm_ticket_facts", generation),
+            "ticket_id",
+            ids,
+        )
+        .await?;
+    Ok(facts
+        .into_iter()
+        .map(|f| (f.ticket_id.clone(), f))
+        .collect())
 }
 
 /// Writes the facts: new rows inserted, existing ones replaced, in bulk.

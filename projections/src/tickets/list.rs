@@ -14,7 +14,6 @@ use domain::TicketEvent;
 use super::counters::Shape;
 use super::table;
 use crate::engine::Envelope;
-use crate::on_tx;
 use crate::search::normalize;
 use crate::tx::{Cell, OnConflict, Tx};
 
@@ -200,30 +199,17 @@ impl ListRow {
     }
 }
 
-/// The stored rows of the given tickets, in one query per 500 ids.
+/// The stored rows of the given tickets.
 pub async fn load(
     tx: &mut Tx,
     generation: i64,
     ids: &[&str],
 ) -> Result<HashMap<String, ListRow>, sqlx::Error> {
-    let mut rows = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE ticket_id IN ({})",
-            select_list(tx),
-            table("rm_tickets", generation),
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let found: Vec<ListRow> = on_tx!(tx, t => {
-            let mut query = sqlx::query_as(&sql);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.fetch_all(&mut **t).await
-        })?;
-        rows.extend(found.into_iter().map(|r| (r.ticket_id.clone(), r)));
-    }
-    Ok(rows)
+    let columns = select_list(tx);
+    let rows: Vec<ListRow> = tx
+        .rows_by_key(&columns, &table("rm_tickets", generation), "ticket_id", ids)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.ticket_id.clone(), r)).collect())
 }
 
 /// The column list, with the binary-collated search text read back as text
