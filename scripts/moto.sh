@@ -16,14 +16,23 @@ port="${MOTO_PORT:-5005}"
 endpoint="http://127.0.0.1:${port}"
 venv=.tools/moto
 
+# Answers, and serves a real API call: a moto whose files were deleted under
+# it (its checkout removed) still answers the first but fails the second.
 answers() {
   python3 - "$endpoint" <<'PY' >/dev/null 2>&1
 import sys, urllib.request
 urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json", timeout=2).read()
+request = urllib.request.Request(sys.argv[1] + "/", data=b"Action=ListQueues&Version=2012-11-05", headers={
+    "Content-Type": "application/x-www-form-urlencoded",
+    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, "
+                     "SignedHeaders=host, Signature=0"})
+urllib.request.urlopen(request, timeout=5).read()
 PY
 }
 
 if ! answers; then
+  # A broken moto of an earlier run may still hold the port: replace it.
+  pkill -f "moto.server -H 127.0.0.1 -p ${port}\$" 2>/dev/null && sleep 1 || true
   if ! "$venv/bin/python" -c "import moto, flask, flask_cors" >/dev/null 2>&1 ||
     [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)')" != "$MOTO_VERSION" ]; then
     echo "installing moto ${MOTO_VERSION} into ${venv}" >&2
