@@ -15,7 +15,7 @@ use domain::TicketEvent;
 use crate::engine::{Envelope, Projection};
 use crate::tx::Tx;
 
-pub use counters::{Shape, hour_of};
+pub use counters::hour_of;
 use facts::Facts;
 use list::ListRow;
 
