@@ -61,3 +61,28 @@ resource "aws_lb_listener_rule" "console" {
     target_group_arn = aws_lb_target_group.this["read-api"].arn
   }
 }
+
+# Every role serves its Prometheus metrics at /metrics on the container
+# port. The Datadog agent sidecar scrapes them at the task's own address
+# (infra/modules/ecs_service/task_definition.tf), never through the load
+# balancer, so the ALB answers 404 itself and never forwards these paths.
+# Priority 1 puts this rule ahead of every routing rule.
+resource "aws_lb_listener_rule" "metrics" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 1
+
+  condition {
+    path_pattern {
+      values = ["/metrics", "/metrics/*"]
+    }
+  }
+
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "Not Found"
+      status_code  = "404"
+    }
+  }
+}

@@ -1,3 +1,9 @@
+# The madoguchi.* metrics here come from the app's GET /metrics through the
+# agent's OpenMetrics check, which maps the Prometheus names to these dotted
+# ones (infra/modules/ecs_service/task_definition.tf). Every task reports the
+# database-derived gauges (projection.*, mail.outbox, mail.retrying,
+# sla.breached_open) with the same value, so they are aggregated with max.
+
 resource "datadog_monitor" "projection_lag" {
   name     = "[${var.env}] Madoguchi projection lag on {{projection.name}}"
   type     = "metric alert"
@@ -41,41 +47,86 @@ resource "datadog_monitor" "projection_halted" {
   tags              = local.tags
 }
 
+# mail.outbox{status:failed} counts outbox rows that failed for good (a
+# permanent SES error or attempts exhausted); rows stay failed, so the
+# monitor alerts on its growth.
 resource "datadog_monitor" "mail_failures" {
-  name     = "[${var.env}] Madoguchi outbound mail failures"
+  name     = "[${var.env}] Madoguchi outbound mail failed permanently"
   type     = "metric alert"
   priority = 2
-  query    = "sum(last_15m):sum:madoguchi.mail.failed{${local.scope}}.as_count() > 5"
+  query    = "change(max(last_15m),last_15m):max:madoguchi.mail.outbox{${local.scope},status:failed} > 5"
 
   message = <<-EOT
-    {{value}} outbound mails failed in 15 minutes (SES errors, rejects or exhausted retries). Customers may be missing replies.
+    {{value}} more outbound mails failed permanently in 15 minutes (SES rejected them or retries ran out). Customers are missing replies.
     Runbook: ${var.runbook_url}#mail-failures
     ${local.notify}
   EOT
 
   monitor_thresholds {
     critical = 5
-    warning  = 1
+    warning  = 0
   }
 
   require_full_window = false
   tags                = local.tags
 }
 
-resource "datadog_monitor" "sla_breach" {
-  name     = "[${var.env}] Madoguchi inquiry SLA breached"
+resource "datadog_monitor" "mail_retrying" {
+  name     = "[${var.env}] Madoguchi outbound mail stuck in retries"
   type     = "metric alert"
-  priority = 3
-  query    = "sum(last_30m):sum:madoguchi.sla.breached{${local.scope}}.as_count() > 0"
+  priority = 2
+  query    = "min(last_30m):max:madoguchi.mail.retrying{${local.scope}} > 5"
 
   message = <<-EOT
-    {{value}} inquiries passed their response deadline in the last 30 minutes.
+    Outbound mails that failed to send have been waiting for a retry for 30 minutes (at least {{value}} throughout): sending to SES keeps failing. Replies are delayed, and fail for good when their attempts run out.
+    Runbook: ${var.runbook_url}#mail-retrying
+    ${local.notify}
+  EOT
+
+  monitor_thresholds {
+    critical = 5
+    warning  = 0
+  }
+
+  tags = local.tags
+}
+
+resource "datadog_monitor" "sla_breach" {
+  name     = "[${var.env}] Madoguchi inquiries past their {{kind.name}} target"
+  type     = "metric alert"
+  priority = 3
+  query    = "max(last_5m):max:madoguchi.sla.breached_open{${local.scope}} by {kind} > 0"
+
+  message = <<-EOT
+    {{value}} open inquiries are past their {{kind.name}} target. The alert clears when they are answered or closed.
     Runbook: ${var.runbook_url}#sla-breach
     ${local.notify}
   EOT
 
   monitor_thresholds {
     critical = 0
+  }
+
+  tags = local.tags
+}
+
+# Rejected: a mail the parser cannot read (its raw copy is kept). Inbound
+# counters come from the mail worker in the projections task.
+resource "datadog_monitor" "inbound_rejected" {
+  name     = "[${var.env}] Madoguchi inbound mail rejected"
+  type     = "metric alert"
+  priority = 2
+  query    = "sum(last_1h):(sum:madoguchi.mail.inbound.count{${local.scope},outcome:rejected}.as_count() / sum:madoguchi.mail.inbound.count{${local.scope}}.as_count()) * 100 > ${var.inbound_rejected_percent}"
+
+  message = <<-EOT
+    {{value}}% of inbound mails in the last hour could not be read and reached no ticket.
+    Runbook: ${var.runbook_url}#inbound-mail-rejected
+    ${local.notify}
+  EOT
+
+  monitor_thresholds {
+    critical = var.inbound_rejected_percent
+    warning  = var.inbound_rejected_percent / 2
   }
 
   require_full_window = false

@@ -93,3 +93,9 @@ variable "inbound_queue_age_seconds" {
   type        = number
   default     = 900
 }
+
+variable "inbound_rejected_percent" {
+  description = "Share of inbound mails in an hour, in percent, that the parser rejected (critical); warning fires at half."
+  type        = number
+  default     = 10
+}

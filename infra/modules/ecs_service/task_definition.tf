@@ -20,6 +20,57 @@ locals {
     var.environment,
   )
 
+  # The app serves Prometheus text at GET /metrics in every role; the agent
+  # sidecar scrapes it with its OpenMetrics (v2) check, configured by the
+  # autodiscovery label on the app container below.
+  #
+  # Why the names are mapped: Prometheus names use underscores
+  # (madoguchi_projection_lag_seconds), while the Datadog monitors in
+  # infra/modules/datadog query dotted names under the namespace
+  # (madoguchi.projection.lag_seconds). The check prepends "madoguchi." to
+  # each right-hand side; a metric missing from this map is not collected.
+  # Rename one here only together with the monitors that read it.
+  #   - Counters are keyed without "_total" (the check's parser drops the
+  #     suffix) and arrive as monotonic counts named <name>.count.
+  #   - The latency histogram arrives as a distribution (its buckets) plus
+  #     monotonic counts <name>.sum and <name>.count.
+  #   - Labels become tags unchanged: projection, status, kind, outcome,
+  #     route, method (bucket bounds become lower_bound/upper_bound).
+  openmetrics_metrics = {
+    madoguchi_event_log_head                = "event_log.head"
+    madoguchi_projection_position           = "projection.position"
+    madoguchi_projection_lag_events         = "projection.lag_events"
+    madoguchi_projection_lag_seconds        = "projection.lag_seconds"
+    madoguchi_projection_halted             = "projection.halted"
+    madoguchi_mail_outbox                   = "mail.outbox"
+    madoguchi_mail_retrying                 = "mail.retrying"
+    madoguchi_sla_breached_open             = "sla.breached_open"
+    madoguchi_http_requests                 = "http.requests"
+    madoguchi_http_request_duration_seconds = "http.request_duration_seconds"
+    madoguchi_events_appended               = "events.appended"
+    madoguchi_mail_inbound                  = "mail.inbound"
+  }
+
+  openmetrics_check = {
+    openmetrics = {
+      init_config = {}
+      instances = [{
+        # %%host%% is the task's own address; the agent shares the task.
+        openmetrics_endpoint                = "http://%%host%%:${var.container_port}/metrics"
+        namespace                           = "madoguchi"
+        metrics                             = [local.openmetrics_metrics]
+        histogram_buckets_as_distributions  = true
+        collect_counters_with_distributions = true
+        # Fargate metrics carry no hostname, so the endpoint tag (the task's
+        # address) is what keeps two tasks' counters apart instead of one
+        # overwriting the other. The database-derived gauges are the same in
+        # every task: the monitors take their max.
+        tag_by_endpoint = true
+        tags            = ["role:${var.role}"]
+      }]
+    }
+  }
+
   log_options = {
     awslogs-group  = local.log_group_name
     awslogs-region = local.region
@@ -61,6 +112,8 @@ locals {
       "com.datadoghq.tags.env"     = var.datadog.env
       "com.datadoghq.tags.service" = var.datadog.service
       "com.datadoghq.tags.version" = var.datadog.version
+      # Autodiscovery check template (agent 7.36+): scrape /metrics.
+      "com.datadoghq.ad.checks" = jsonencode(local.openmetrics_check)
     }
     logConfiguration = {
       logDriver = "awslogs"

@@ -58,6 +58,19 @@ resource "aws_s3_bucket_lifecycle_configuration" "raw_mail" {
     }
   }
 
+  # Attachments are cut out of the raw mail by mail-ingest; they belong to it
+  # and go when it goes.
+  rule {
+    id     = "expire-inbound-attachments"
+    status = "Enabled"
+    filter {
+      prefix = "attachments/"
+    }
+    expiration {
+      days = var.raw_mail_retention_days
+    }
+  }
+
   rule {
     id     = "expire-noncurrent-versions"
     status = "Enabled"

@@ -9,7 +9,7 @@ variable "kms_key_arn" {
 }
 
 variable "raw_mail_retention_days" {
-  description = "Days to keep raw inbound .eml files under inbound/. They are the source of truth for re-decoding mail, so keep them as long as the tickets they belong to."
+  description = "Days to keep raw inbound .eml files under inbound/ and their attachments under attachments/. They are the source of truth for re-decoding mail, so keep them as long as the tickets they belong to."
   type        = number
   default     = 400
 
