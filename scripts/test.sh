@@ -81,7 +81,11 @@ step "formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "moto (stand-in for SES, EventBridge, SQS)"; MADOGUCHI_TEST_MOTO_URL=$(bash scripts/moto.sh); export MADOGUCHI_TEST_MOTO_URL
+step "moto (stand-in for SES, EventBridge, S3, SQS)"; MADOGUCHI_TEST_MOTO_URL=$(bash scripts/moto.sh); export MADOGUCHI_TEST_MOTO_URL
+# The SES outage test starts and stops a moto of its own with this Python.
+export MADOGUCHI_TEST_MOTO_PYTHON="$PWD/.tools/moto/bin/python"
+step "ddapm-test-agent (Datadog's fake agent, for the tracing test)"
+MADOGUCHI_TEST_DD_AGENT_URL=$(bash scripts/ddapm-test-agent.sh); export MADOGUCHI_TEST_DD_AGENT_URL
 step "Rust tests (domain, contract tests on MariaDB and SQLite, HTTP)"
 # One build for the tests and the binary the browser test runs: built with
 # the tests, the binary shares their feature set, so nothing compiles twice.

@@ -1,5 +1,6 @@
-//! `madoguchi mail-ingest --file x.eml | --dir DIR`: inbound mail from disk.
-//! (In production the same ingestor is fed from S3 by SQS notifications.)
+//! `madoguchi mail-ingest --file x.eml | --dir DIR | --queue`: inbound mail
+//! from disk, or from S3 as SQS notifies it (the production path, which the
+//! projections role also runs when a queue is configured).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -9,6 +10,7 @@ use command_api::commands::TicketService;
 use command_api::event_store::EventStore;
 use projections::mail::Signer;
 use projections::mail::ingest::{Ingested, Ingestor};
+use projections::mail::queue::QueueIngest;
 
 use crate::settings::Settings;
 
@@ -16,14 +18,22 @@ pub async fn run(
     settings: &Settings,
     file: Option<PathBuf>,
     dir: Option<PathBuf>,
+    queue: bool,
 ) -> anyhow::Result<()> {
     let db = crate::serve::connect_migrated(settings).await?;
     let tickets = TicketService::new(EventStore::new(db));
-    let ingestor = Ingestor::new(
-        tickets,
-        Signer::new(&settings.signing_key()?),
-        settings.data_dir.join("inbound"),
-    );
+    let ingestor = ingestor(settings, tickets).await?;
+    if queue {
+        let worker = queue_worker(settings, ingestor)
+            .await?
+            .context("--queue needs MADOGUCHI_INBOUND_QUEUE_URL")?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let running = tokio::spawn(worker.run(stopped));
+        tokio::signal::ctrl_c().await?;
+        stop.send(true)?;
+        running.await?;
+        return Ok(());
+    }
     if let Some(file) = file {
         let raw = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
         let outcome = ingestor.ingest(&raw).await?;
@@ -51,6 +61,30 @@ pub async fn run(
             () = tokio::time::sleep(Duration::from_secs(2)) => {}
         }
     }
+}
+
+pub async fn ingestor(settings: &Settings, tickets: TicketService) -> anyhow::Result<Ingestor> {
+    Ok(Ingestor::new(
+        tickets,
+        Signer::new(&settings.signing_key()?),
+        settings.mail_store().await,
+    ))
+}
+
+/// The SQS worker, when a queue is configured.
+pub async fn queue_worker(
+    settings: &Settings,
+    ingestor: Ingestor,
+) -> anyhow::Result<Option<QueueIngest>> {
+    let Some(url) = settings
+        .inbound_queue_url
+        .as_deref()
+        .filter(|u| !u.is_empty())
+    else {
+        return Ok(None);
+    };
+    let aws = projections::aws::from_environment().await;
+    Ok(Some(QueueIngest::new(&aws, url.to_owned(), ingestor)))
 }
 
 fn pending(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {

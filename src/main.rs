@@ -42,13 +42,16 @@ enum Action {
         #[command(subcommand)]
         command: Option<ProjectionsCommand>,
     },
-    /// Ingests inbound customer mail: one `.eml` file, or a maildir-like
-    /// folder watched for new files (`DIR/new`, moved to `DIR/cur` once done).
+    /// Ingests inbound customer mail: one `.eml` file, a maildir-like folder
+    /// watched for new files (`DIR/new`, moved to `DIR/cur` once done), or
+    /// the SQS queue of mail SES stored in S3 (`MADOGUCHI_INBOUND_QUEUE_URL`).
     MailIngest {
-        #[arg(long, conflicts_with = "dir", required_unless_present = "dir")]
+        #[arg(long, conflicts_with_all = ["dir", "queue"], required_unless_present_any = ["dir", "queue"])]
         file: Option<std::path::PathBuf>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "queue")]
         dir: Option<std::path::PathBuf>,
+        #[arg(long)]
+        queue: bool,
     },
     /// Applies the database migrations, then exits.
     Migrate,
@@ -128,12 +131,18 @@ async fn main() -> anyhow::Result<()> {
             | Action::CommandApi
             | Action::ReadApi
             | Action::Projections { command: None }
-            | Action::MailIngest { dir: Some(_), .. }
+            | Action::MailIngest { file: None, .. }
     );
-    logging::init(settings.log_format, service);
+    let telemetry = logging::init(settings.log_format, service);
     if service {
         tracing::info!(settings = ?settings, "starting");
     }
+    let outcome = run(command, settings).await;
+    telemetry.shutdown();
+    outcome
+}
+
+async fn run(command: Action, settings: Settings) -> anyhow::Result<()> {
     match command {
         Action::Serve { demo } => serve::run(&settings, serve::Role::All, demo).await,
         Action::CommandApi => serve::run(&settings, serve::Role::CommandApi, false).await,
@@ -174,7 +183,9 @@ async fn main() -> anyhow::Result<()> {
         Action::Token {
             command: TokenCommand::Create { login, label },
         } => users::create_token(&serve::connect_migrated(&settings).await?, &login, &label).await,
-        Action::MailIngest { file, dir } => mail_ingest::run(&settings, file, dir).await,
+        Action::MailIngest { file, dir, queue } => {
+            mail_ingest::run(&settings, file, dir, queue).await
+        }
         Action::Healthcheck { .. } => Ok(()),
     }
 }

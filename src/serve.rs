@@ -118,6 +118,10 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         workers.push(tokio::spawn(dispatcher.run(stopped.clone())));
         let sla = SlaWatcher::new(tickets.clone());
         workers.push(tokio::spawn(sla.run(stopped.clone())));
+        let ingestor = crate::mail_ingest::ingestor(settings, tickets.clone()).await?;
+        if let Some(inbound) = crate::mail_ingest::queue_worker(settings, ingestor).await? {
+            workers.push(tokio::spawn(inbound.run(stopped.clone())));
+        }
         if let Some(bus) = settings
             .eventbridge_bus
             .as_deref()

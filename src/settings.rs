@@ -62,6 +62,12 @@ pub struct Settings {
     /// The EventBridge bus integration events go to
     /// (`MADOGUCHI_EVENTBRIDGE_BUS`). None: nothing is published.
     pub eventbridge_bus: Option<String>,
+    /// The SQS queue notified of inbound mail stored in S3
+    /// (`MADOGUCHI_INBOUND_QUEUE_URL`). Set: the projections role ingests it.
+    pub inbound_queue_url: Option<String>,
+    /// The bucket inbound mail and its attachments are kept in
+    /// (`MADOGUCHI_RAW_MAIL_BUCKET`). None: the data folder.
+    pub raw_mail_bucket: Option<String>,
 }
 
 /// What the layers start from: everything runs locally with nothing set.
@@ -108,6 +114,15 @@ impl Settings {
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .extract()
             .context("invalid configuration")
+    }
+
+    /// Where inbound mail is kept: the configured bucket, else the data folder.
+    pub async fn mail_store(&self) -> projections::mail::store::MailStore {
+        use projections::mail::store::MailStore;
+        match self.raw_mail_bucket.as_deref().filter(|b| !b.is_empty()) {
+            Some(bucket) => MailStore::s3(&projections::aws::from_environment().await, bucket),
+            None => MailStore::Dir(self.data_dir.clone()),
+        }
     }
 
     pub fn database_url(&self) -> &str {
@@ -157,6 +172,8 @@ impl fmt::Debug for Settings {
             .field("secret_key", &self.secret_key.as_ref().map(|_| "(set)"))
             .field("ses_configuration_set", &self.ses_configuration_set)
             .field("eventbridge_bus", &self.eventbridge_bus)
+            .field("inbound_queue_url", &self.inbound_queue_url)
+            .field("raw_mail_bucket", &self.raw_mail_bucket)
             .finish()
     }
 }
@@ -185,6 +202,8 @@ mod tests {
             secure_cookies: true,
             ses_configuration_set: None,
             eventbridge_bus: None,
+            inbound_queue_url: None,
+            raw_mail_bucket: None,
         };
         let shown = format!("{settings:?}");
         assert!(

@@ -134,6 +134,7 @@ pub async fn open(
         priority: start.priority,
         status: start.status,
         assignee: start.assignee,
+        attachments: Vec::new(),
         received_at,
     };
     tickets.open(open, ctx, idempotency).await

@@ -22,6 +22,7 @@ pub mod employees;
 pub mod event_store;
 pub mod http;
 pub mod idempotency;
+pub mod instruments;
 pub mod intake;
 pub mod numbers;
 pub mod triage_rules;

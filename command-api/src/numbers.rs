@@ -11,7 +11,7 @@ use crate::db::Db;
 /// One autocommitted statement, so the hot per-day row is locked only for that
 /// statement and not for the whole append. A failed append after allocation
 /// leaves a gap in the day's numbers; numbers are unique, not dense.
-#[instrument(skip(db))]
+#[instrument(name = "numbers.allocate", skip(db))]
 pub async fn allocate(db: &Db, received_at: OffsetDateTime) -> Result<InquiryNumber, sqlx::Error> {
     let date = InquiryNumber::day_of(received_at);
     let day = InquiryNumber::day_key(date);

@@ -27,6 +27,7 @@ fn open(id: Uuid) -> TicketCommand {
         priority: Priority::Medium,
         status: Status::New,
         assignee: None,
+        attachments: Vec::new(),
         received_at: OffsetDateTime::now_utc(),
     }))
 }

@@ -438,7 +438,7 @@ async fn health_and_readiness_answer(db: Db) {
     }
 }
 
-async fn metrics_report_projection_lag_and_the_outbox(db: Db) {
+async fn metrics_report_projection_lag_the_outbox_and_requests(db: Db) {
     let app = TestApp::start(db).await;
     app.open_ticket().await;
     let response = app
@@ -473,11 +473,37 @@ async fn metrics_report_projection_lag_and_the_outbox(db: Db) {
         !text.contains("taro@example.jp"),
         "no personal data in metrics"
     );
+    // This process's own counters (other tests in the same process may add
+    // to them, so at least what this test did).
+    let value = |prefix: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {prefix} in {text}"))
+    };
+    assert!(
+        value(
+            "madoguchi_http_requests_total{route=\"/api/v1/inquiries\",method=\"POST\",status=\"201\"}"
+        ) >= 1.0
+    );
+    let route = "route=\"/api/v1/inquiries\",method=\"POST\"";
+    let count = value(&format!(
+        "madoguchi_http_request_duration_seconds_count{{{route}}}"
+    ));
+    assert!(count >= 1.0);
+    assert_eq!(
+        value(&format!(
+            "madoguchi_http_request_duration_seconds_bucket{{{route},le=\"+Inf\"}}"
+        )),
+        count,
+        "every request falls in the +Inf bucket"
+    );
+    assert!(value("madoguchi_events_appended_total") >= 1.0);
 }
 
 command_api::contract_tests!(
     the_intake_opens_a_ticket_with_an_inquiry_number,
-    metrics_report_projection_lag_and_the_outbox,
+    metrics_report_projection_lag_the_outbox_and_requests,
     invalid_fields_get_422_with_japanese_messages_per_field,
     an_inactive_or_unknown_category_is_refused,
     malformed_bodies_get_clear_errors_and_never_500,

@@ -183,14 +183,37 @@ pub struct Breach {
     pub due_at: OffsetDateTime,
 }
 
-/// The breaches a ticket's history shows at `now`. The clock for the first
-/// answer starts at receipt; the resolution clock restarts at each reopen
-/// (a new cycle). Targets follow the ticket's current priority.
+/// The breaches a ticket's history shows at `now` that are not recorded yet.
 pub fn breaches(
     history: &[(crate::TicketEvent, OffsetDateTime)],
     calendar: &BusinessCalendar,
     now: OffsetDateTime,
 ) -> Vec<Breach> {
+    let (passed, recorded) = passed_and_recorded(history, calendar, now);
+    passed
+        .into_iter()
+        .filter(|b| !recorded.contains(&(b.kind, b.cycle)))
+        .collect()
+}
+
+/// Every target of an open ticket that has passed at `now`, recorded or not:
+/// what the "breached and still open" gauge counts.
+pub fn passed(
+    history: &[(crate::TicketEvent, OffsetDateTime)],
+    calendar: &BusinessCalendar,
+    now: OffsetDateTime,
+) -> Vec<Breach> {
+    passed_and_recorded(history, calendar, now).0
+}
+
+/// The clock for the first answer starts at receipt; the resolution clock
+/// restarts at each reopen (a new cycle). Targets follow the ticket's
+/// current priority.
+fn passed_and_recorded(
+    history: &[(crate::TicketEvent, OffsetDateTime)],
+    calendar: &BusinessCalendar,
+    now: OffsetDateTime,
+) -> (Vec<Breach>, Vec<(SlaKind, u32)>) {
     use crate::{Status, TicketEvent};
     let (mut received, mut priority, mut status) = (None, Priority::Medium, Status::New);
     let (mut answered, mut cycle, mut cycle_start) = (false, 0u32, None);
@@ -223,13 +246,13 @@ pub fn breaches(
     }
     let mut found = Vec::new();
     if !status.is_open() {
-        return found;
+        return (found, recorded);
     }
     let targets = targets(priority);
     let mut check = |kind, cycle, start: Option<OffsetDateTime>, minutes| {
         let Some(start) = start else { return };
         let due_at = calendar.add_business_minutes(start, minutes);
-        if now > due_at && !recorded.contains(&(kind, cycle)) {
+        if now > due_at {
             found.push(Breach {
                 kind,
                 cycle,
@@ -242,7 +265,7 @@ pub fn breaches(
         check(SlaKind::FirstResponse, 0, received, targets.first_response);
     }
     check(SlaKind::Resolution, cycle, cycle_start, targets.resolution);
-    found
+    (found, recorded)
 }
 
 #[cfg(test)]

@@ -37,6 +37,7 @@ fn open_command(channel: Channel) -> OpenTicket {
         priority: Priority::Medium,
         status: Status::New,
         assignee: None,
+        attachments: Vec::new(),
         received_at: datetime!(2026-11-28 05:00 UTC),
     }
 }
@@ -54,6 +55,7 @@ fn opened() -> TicketEvent {
         body: open.body,
         priority: open.priority,
         received_at: open.received_at,
+        attachments: open.attachments,
     }
 }
 
@@ -344,6 +346,7 @@ fn a_phone_ticket_without_address_cannot_be_answered_by_mail() {
         body: open.body,
         priority: Priority::Medium,
         received_at: open.received_at,
+        attachments: Vec::new(),
     };
     framework()
         .given(vec![phone_opened])
@@ -548,6 +551,7 @@ mod sla {
                 body,
                 priority,
                 received_at: at,
+                attachments: Vec::new(),
             },
             other => other,
         }

@@ -9,7 +9,7 @@ use command_api::commands::TicketService;
 use command_api::{codec, on_pool};
 use cqrs_es::Aggregate;
 use domain::metadata::CommandContext;
-use domain::sla::{self, BusinessCalendar};
+use domain::sla::{self, BusinessCalendar, SlaKind};
 use domain::{Actor, Ticket, TicketCommand};
 use time::OffsetDateTime;
 use tokio::sync::watch;
@@ -43,6 +43,7 @@ impl SlaWatcher {
         let open: Vec<String> =
             on_pool!(db, pool => sqlx::query_scalar(&sql).fetch_all(pool).await)?;
         let mut recorded = 0;
+        let (mut first_response, mut resolution) = (0, 0);
         for id in open {
             let stored = self.tickets.store().read_stream(Ticket::TYPE, &id).await?;
             let history = stored
@@ -51,6 +52,12 @@ impl SlaWatcher {
                     codec::decode(row).map(|(event, metadata)| (event, metadata.occurred_at))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            for passed in sla::passed(&history, &self.calendar, now) {
+                match passed.kind {
+                    SlaKind::FirstResponse => first_response += 1,
+                    SlaKind::Resolution => resolution += 1,
+                }
+            }
             for breach in sla::breaches(&history, &self.calendar, now) {
                 let ctx = CommandContext::new(Actor::System("sla".into()), now, None);
                 let command = TicketCommand::RecordSlaBreach {
@@ -69,6 +76,7 @@ impl SlaWatcher {
                 }
             }
         }
+        command_api::instruments::set_sla_breached_open(first_response, resolution);
         tracing::Span::current().record("breaches", recorded);
         Ok(recorded)
     }

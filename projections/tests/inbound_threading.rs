@@ -16,6 +16,7 @@ use domain::{Actor, Status, TicketCommand};
 use projections::engine::{Step, Worker};
 use projections::mail::ingest::{Ingested, Ingestor};
 use projections::mail::reactor::MailReactor;
+use projections::mail::store::MailStore;
 use projections::mail::{MailSettings, Signer};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -34,7 +35,7 @@ fn signer() -> Signer {
 async fn the_corpus_threads_onto_the_right_ticket(db: Db) {
     let tickets = TicketService::new(EventStore::new(db.clone()));
     let raw_dir = std::env::temp_dir().join(format!("mdgt_inbound_{}", Uuid::new_v4().simple()));
-    let ingestor = Ingestor::new(tickets.clone(), signer(), &raw_dir);
+    let ingestor = Ingestor::new(tickets.clone(), signer(), MailStore::Dir(raw_dir.clone()));
 
     // The customer's ticket, with one reply of ours queued in the outbox.
     let request = json!({ "category_id": 1, "subject": "配送状況について", "body": "まだ届きません", "customer_name": "山田 花子", "customer_email": "hanako@example.jp" });
@@ -177,7 +178,10 @@ async fn the_corpus_threads_onto_the_right_ticket(db: Db) {
         "the bounce marked our reply failed"
     );
     assert!(
-        std::fs::read_dir(&raw_dir).expect("raw mail kept").count() >= 40,
+        std::fs::read_dir(raw_dir.join("inbound"))
+            .expect("raw mail kept")
+            .count()
+            >= 40,
         "every raw mail is kept"
     );
 

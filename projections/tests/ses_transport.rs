@@ -39,13 +39,17 @@ fn mail_settings(from: &str) -> MailSettings {
 /// A sender identity of its own, created in moto the way SES needs it.
 async fn verified_sender(config: &aws_config::SdkConfig) -> String {
     let sender = format!("{}@lifestylemart.example", moto::unique("support"));
+    verified_identity(config, &sender).await;
+    sender
+}
+
+async fn verified_identity(config: &aws_config::SdkConfig, sender: &str) {
     aws_sdk_sesv2::Client::new(config)
         .create_email_identity()
-        .email_identity(&sender)
+        .email_identity(sender)
         .send()
         .await
         .expect("creates the identity");
-    sender
 }
 
 /// What moto recorded for one sent mail: (destinations, raw MIME).
@@ -310,7 +314,77 @@ async fn an_ses_outage_keeps_the_mail_queued_until_it_is_sent(db: Db) {
     assert!(desk.queued().await.is_empty());
 }
 
+/// SES itself goes away while mail is queued and comes back later (moto is
+/// stopped and started again on the same address): nothing is lost, nothing
+/// is tried again before its backoff, and everything is sent once it is back.
+async fn every_mail_queued_during_an_ses_outage_is_sent_after_it(db: Db) {
+    let test = "every_mail_queued_during_an_ses_outage_is_sent_after_it";
+    if moto::endpoint(test).is_none() {
+        return;
+    }
+    let Some(mut ses) = moto::OwnMoto::start(test).await else {
+        return;
+    };
+    let config = moto::config(&ses.endpoint()).await;
+    let sender = verified_sender(&config).await;
+    let desk = Desk::new(&db, &sender);
+    for _ in 0..3 {
+        desk.form_inquiry().await;
+    }
+    let dispatcher = Dispatcher::new(
+        desk.tickets.clone(),
+        Arc::new(SesTransport::new(&config, sender.clone(), None)),
+    );
+    let now = now_micros();
+
+    ses.stop();
+    let during = dispatcher.run_once(now).await.expect("runs");
+
+    assert_eq!(
+        during,
+        Dispatched {
+            sent: 0,
+            retrying: 3,
+            failed: 0
+        }
+    );
+    // Nothing is tried again while SES is down and the backoff runs.
+    for seconds in [1, 5, 29] {
+        assert_eq!(
+            dispatcher
+                .run_once(now + seconds * 1_000_000)
+                .await
+                .expect("runs"),
+            Dispatched::default(),
+            "no attempt {seconds} s later"
+        );
+    }
+    let queued = desk.queued().await;
+    assert_eq!(queued.len(), 3, "every mail stays queued");
+    assert!(queued.iter().all(|m| m.attempts == 1), "one attempt each");
+
+    ses.resume().await;
+    // A restarted moto has forgotten everything, as a new account would.
+    verified_identity(&config, &sender).await;
+    let after = dispatcher
+        .run_once(now + backoff_seconds(1) * 1_000_000)
+        .await
+        .expect("runs");
+
+    assert_eq!(after.sent, 3, "{after:?}");
+    assert!(desk.queued().await.is_empty());
+    let data: Value = reqwest::get(format!("{}/moto-api/data.json", ses.endpoint()))
+        .await
+        .expect("moto answers")
+        .json()
+        .await
+        .expect("JSON");
+    let sent = data["ses"]["RawMessage"].as_array().map_or(0, Vec::len);
+    assert_eq!(sent, 3, "each mail reached SES exactly once");
+}
+
 command_api::contract_tests!(
     the_dispatcher_sends_the_acknowledgement_through_ses,
     an_ses_outage_keeps_the_mail_queued_until_it_is_sent,
+    every_mail_queued_during_an_ses_outage_is_sent_after_it,
 );

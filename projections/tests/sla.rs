@@ -40,6 +40,7 @@ async fn a_passed_first_response_target_is_recorded_once_by_system_sla(db: Db) {
         priority: Priority::High,
         status: Status::New,
         assignee: None,
+        attachments: Vec::new(),
         received_at,
     };
     tickets

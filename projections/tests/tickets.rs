@@ -52,6 +52,7 @@ async fn open(db: &Db, service: &TicketService, i: usize) -> Uuid {
         priority: Priority::ALL[i % 4],
         status: Status::New,
         assignee: None,
+        attachments: Vec::new(),
         received_at: now,
     };
     let id = open.ticket_id;

@@ -79,6 +79,7 @@ impl EventStore {
         }
         let committed = append_in_transaction(&self.db, &append).await?;
         tracing::Span::current().record("position", committed.last_position);
+        crate::instruments::record_appended(append.events.len());
         self.announce(committed.last_position);
         Ok(committed)
     }

@@ -1,6 +1,7 @@
 //! `GET /metrics`: operational gauges in the Prometheus text format, read
 //! from the database at scrape time so every role reports the same truth:
-//! projection positions, lag and halts, the log's head, and the mail outbox.
+//! projection positions, lag and halts, the log's head, and the mail outbox;
+//! then this process's own counters (requests, latency, appends, inbound).
 //! (The Datadog agent scrapes it with its OpenMetrics check.)
 
 use std::fmt::Write;
@@ -95,6 +96,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
     lines.push(format!("{name} {retrying}"));
     text.push_str(&lines.join("\n"));
     text.push('\n');
+    crate::instruments::render(&mut text);
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -25,6 +25,8 @@ pub struct OpenTicket {
     /// Phone inquiries may start further along, for calls answered on the spot.
     pub status: Status,
     pub assignee: Option<i64>,
+    /// Files that came with the first mail.
+    pub attachments: Vec<Attachment>,
     pub received_at: OffsetDateTime,
 }
 

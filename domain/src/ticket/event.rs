@@ -51,6 +51,10 @@ pub enum TicketEvent {
         priority: Priority,
         #[serde(with = "time::serde::rfc3339")]
         received_at: OffsetDateTime,
+        /// Files that came with the first mail. Absent in older events and
+        /// when there are none, so those payloads are unchanged.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<Attachment>,
     },
     StatusChanged {
         from: Status,

@@ -224,6 +224,7 @@ impl Ticket {
             body: open.body,
             priority: open.priority,
             received_at: open.received_at,
+            attachments: open.attachments,
         }];
         if let Some(to) = open.assignee {
             events.push(TicketEvent::TicketAssigned { from: None, to });

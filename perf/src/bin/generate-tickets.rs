@@ -189,6 +189,7 @@ async fn append_ticket(
         priority: Priority::ALL[[0, 1, 1, 1, 2, 3][rng.next(6) as usize]],
         status: Status::New,
         assignee: None,
+        attachments: Vec::new(),
         received_at,
     }))];
     // Most old tickets are finished; some are still open.

@@ -34,6 +34,8 @@ pub struct InboundAttachment {
     pub content_type: String,
     pub size: u64,
     pub inline: bool,
+    /// The decoded bytes.
+    pub content: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -150,6 +152,7 @@ pub fn parse(raw: &[u8]) -> Result<Inbound, Rejected> {
                 content_type: content_type.to_ascii_lowercase(),
                 size: part.contents().len() as u64,
                 inline,
+                content: part.contents().to_vec(),
             })
         })
         .collect();

@@ -13,8 +13,6 @@
 //! reply from another address in the thread (a CC) is recorded with its real
 //! sender and never changes the ticket's customer.
 
-use std::path::PathBuf;
-
 use command_api::commands::{CommandError, TicketService};
 use command_api::event_store::{AppendError, Claim};
 use command_api::{categories, numbers};
@@ -28,6 +26,7 @@ use uuid::Uuid;
 
 use super::Signer;
 use super::inbound::{self, Inbound};
+use super::store::{self, MailStore};
 
 /// The claim that makes each inbound mail count once.
 pub const MAIL_CLAIM: &str = "mail_message_id";
@@ -48,48 +47,76 @@ pub enum Ingested {
     Rejected { reason: String },
 }
 
+impl Ingested {
+    /// The outcome's name, without any of the mail's content.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Threaded { .. } => "threaded",
+            Self::Opened { .. } => "opened",
+            Self::Duplicate => "duplicate",
+            Self::Ignored { .. } => "ignored",
+            Self::Bounced { .. } => "bounced",
+            Self::Rejected { .. } => "rejected",
+        }
+    }
+}
+
+/// Attachments beyond this count, or larger than this, are not stored on
+/// their own; they stay in the kept raw mail, and the ticket says so.
+pub const MAX_ATTACHMENTS: usize = 20;
+pub const MAX_ATTACHMENT_BYTES: u64 = 5 * 1024 * 1024;
+
 pub struct Ingestor {
     tickets: TicketService,
     signer: Signer,
-    raw_dir: PathBuf,
+    store: MailStore,
 }
 
 impl Ingestor {
-    pub fn new(tickets: TicketService, signer: Signer, raw_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(tickets: TicketService, signer: Signer, store: MailStore) -> Self {
         Self {
             tickets,
             signer,
-            raw_dir: raw_dir.into(),
+            store,
         }
     }
 
-    #[tracing::instrument(name = "mail.ingest", skip_all, fields(outcome))]
+    /// Ingests a mail read from a file: its raw copy is kept first, whatever
+    /// happens next, so it can always be decoded again.
     pub async fn ingest(&self, raw: &[u8]) -> anyhow::Result<Ingested> {
         let digest = hex::encode(Sha256::digest(raw));
-        // The raw mail is kept first, whatever happens next, so it can
-        // always be decoded again.
-        tokio::fs::create_dir_all(&self.raw_dir).await?;
-        let kept = self.raw_dir.join(format!("{digest}.eml"));
-        if tokio::fs::metadata(&kept).await.is_err() {
-            tokio::fs::write(&kept, raw).await?;
-        }
+        let key = store::raw_key(&digest);
+        self.store.put(&key, raw).await?;
+        self.ingest_kept(raw, &digest, &key).await
+    }
+
+    /// Ingests a mail that is already kept under `raw_key` (SES stored it in
+    /// the bucket before notifying us).
+    pub async fn ingest_stored(&self, raw: &[u8], raw_key: &str) -> anyhow::Result<Ingested> {
+        let digest = hex::encode(Sha256::digest(raw));
+        self.ingest_kept(raw, &digest, raw_key).await
+    }
+
+    #[tracing::instrument(name = "mail.ingest", skip_all, fields(bytes = raw.len(), outcome))]
+    async fn ingest_kept(
+        &self,
+        raw: &[u8],
+        digest: &str,
+        raw_key: &str,
+    ) -> anyhow::Result<Ingested> {
         let outcome = match inbound::parse(raw) {
             Err(e) => Ingested::Rejected {
                 reason: e.to_string(),
             },
-            Ok(mail) => self.route(mail, raw, &digest).await?,
+            Ok(mail) => self.route(mail, raw, &Kept { digest, raw_key }).await?,
         };
-        tracing::Span::current().record(
-            "outcome",
-            format!("{outcome:?}")
-                .split_whitespace()
-                .next()
-                .unwrap_or_default(),
-        );
+        tracing::Span::current().record("outcome", outcome.kind());
+        command_api::instruments::record_inbound(outcome.kind());
         Ok(outcome)
     }
 
-    async fn route(&self, mail: Inbound, raw: &[u8], digest: &str) -> anyhow::Result<Ingested> {
+    async fn route(&self, mail: Inbound, raw: &[u8], kept: &Kept<'_>) -> anyhow::Result<Ingested> {
+        let digest = kept.digest;
         let key = mail
             .message_id
             .clone()
@@ -119,14 +146,17 @@ impl Ingestor {
             kind: MAIL_CLAIM,
             value: key,
         };
+        let attachments = self.keep_attachments(&mail, kept).await?;
         let found = self.thread(&mail, &from).await?;
         let ctx = CommandContext::new(Actor::Customer, OffsetDateTime::now_utc(), None);
         if let Some(ticket_id) = found {
             let loaded = self.tickets.load(ticket_id).await?.ticket;
             if loaded.status() != Status::Closed {
-                let command = TicketCommand::ReceiveCustomerMessage(Box::new(
-                    self.message(&mail, &from, digest)?,
-                ));
+                let command = TicketCommand::ReceiveCustomerMessage(Box::new(self.message(
+                    &mail,
+                    &from,
+                    attachments,
+                )?));
                 return match self
                     .tickets
                     .execute_with_claims(ticket_id, None, command, &ctx, None, vec![claim])
@@ -143,9 +173,11 @@ impl Ingestor {
                 .inquiry_number()
                 .map(|n| n.to_string())
                 .unwrap_or_default();
-            return self.open(&mail, &from, claim, Some(previous)).await;
+            return self
+                .open(&mail, &from, claim, attachments, Some(previous))
+                .await;
         }
-        self.open(&mail, &from, claim, None).await
+        self.open(&mail, &from, claim, attachments, None).await
     }
 
     /// Steps 1–4 of the threading order.
@@ -186,11 +218,42 @@ impl Ingestor {
         Ok(None)
     }
 
+    /// Stores each attachment on its own, within the limits; one over a
+    /// limit is listed with the raw mail's key, where its bytes still are.
+    async fn keep_attachments(
+        &self,
+        mail: &Inbound,
+        kept: &Kept<'_>,
+    ) -> anyhow::Result<Vec<Attachment>> {
+        let mut stored = Vec::with_capacity(mail.attachments.len());
+        for (index, file) in mail.attachments.iter().enumerate() {
+            let storage_key = if index < MAX_ATTACHMENTS && file.size <= MAX_ATTACHMENT_BYTES {
+                let key = store::attachment_key(kept.digest, index);
+                self.store.put(&key, &file.content).await?;
+                key
+            } else {
+                tracing::info!(
+                    index,
+                    bytes = file.size,
+                    "attachment over the limits: kept in the raw mail only"
+                );
+                kept.raw_key.to_owned()
+            };
+            stored.push(Attachment {
+                name: file.name.clone(),
+                content_type: file.content_type.clone(),
+                size: file.size,
+                storage_key,
+            });
+        }
+        Ok(stored)
+    }
+
     fn message(
         &self,
         mail: &Inbound,
         from: &CustomerEmail,
-        digest: &str,
+        attachments: Vec<Attachment>,
     ) -> Result<CustomerMessage, domain::values::ValueError> {
         Ok(CustomerMessage {
             message_id: Uuid::now_v7(),
@@ -206,17 +269,7 @@ impl Ingestor {
                 .and_then(|s| Subject::parse(&clip(s, Subject::MAX_CHARS)).ok()),
             body: body_of(mail)?,
             mail_message_id: mail.message_id.clone(),
-            attachments: mail
-                .attachments
-                .iter()
-                .enumerate()
-                .map(|(i, a)| Attachment {
-                    name: a.name.clone(),
-                    content_type: a.content_type.clone(),
-                    size: a.size,
-                    storage_key: format!("inbound/{digest}.eml#{i}"),
-                })
-                .collect(),
+            attachments,
             received_at: mail.date.unwrap_or_else(OffsetDateTime::now_utc),
         })
     }
@@ -226,6 +279,7 @@ impl Ingestor {
         mail: &Inbound,
         from: &CustomerEmail,
         claim: Claim,
+        attachments: Vec<Attachment>,
         previous: Option<String>,
     ) -> anyhow::Result<Ingested> {
         let db = self.tickets.store().db();
@@ -265,6 +319,7 @@ impl Ingestor {
             priority: Priority::Medium,
             status: Status::New,
             assignee: None,
+            attachments,
             received_at,
         };
         let ticket_id = open.ticket_id;
@@ -324,6 +379,12 @@ impl Ingestor {
         }
         Ok(Ingested::Bounced { ticket_id })
     }
+}
+
+/// Where the mail being ingested is kept.
+struct Kept<'a> {
+    digest: &'a str,
+    raw_key: &'a str,
 }
 
 /// Every `INQ-YYYYMMDD-NNNN` in a subject.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use command_api::db::to_micros;
 use domain::TicketEvent;
+use domain::ticket::Attachment;
 use serde_json::{Value, json};
 
 use super::table;
@@ -36,11 +37,12 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
             subject,
             body,
             channel,
+            attachments,
             ..
         } => Some(Entry {
             kind: "opened",
             body: Some(body.as_str()),
-            data: json!({ "subject": subject.as_str(), "channel": channel.as_str() }),
+            data: json!({ "subject": subject.as_str(), "channel": channel.as_str(), "attachments": files(attachments) }),
             ref_id: None,
             delivery: None,
         }),
@@ -99,7 +101,7 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
                 "subject": subject.as_ref().map(|s| s.as_str()),
                 "source": source,
                 "from": from.as_ref().map(|f| f.as_str()),
-                "attachments": attachments.iter().map(|a| json!({ "name": a.name, "size": a.size })).collect::<Vec<_>>(),
+                "attachments": files(attachments),
             }),
             ref_id: Some(message_id.to_string()),
             delivery: None,
@@ -210,3 +212,18 @@ const COLUMNS: [&str; 9] = [
     "ref_id",
     "delivery",
 ];
+
+/// The attachments as the timeline shows them. `stored` is false for one
+/// over the size or count limit, whose bytes are only in the raw mail.
+fn files(attachments: &[Attachment]) -> Vec<Value> {
+    attachments
+        .iter()
+        .map(|a| {
+            json!({
+                "name": a.name,
+                "size": a.size,
+                "stored": a.storage_key.starts_with("attachments/"),
+            })
+        })
+        .collect()
+}

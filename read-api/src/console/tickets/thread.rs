@@ -39,7 +39,12 @@ fn item(entry: &Entry, names: &HashMap<i64, String>) -> Markup {
                 @if let Some(files) = data.get("attachments").and_then(Value::as_array).filter(|a| !a.is_empty()) {
                     ul.attachments {
                         @for file in files {
-                            li { "📎 " (file.get("name").and_then(Value::as_str).unwrap_or("添付ファイル")) }
+                            li {
+                                "📎 " (file.get("name").and_then(Value::as_str).unwrap_or("添付ファイル"))
+                                @if file.get("stored").and_then(Value::as_bool) == Some(false) {
+                                    " " span.muted { "(上限を超えたため、原本メールにのみ保管しています)" }
+                                }
+                            }
                         }
                     }
                 }
