@@ -1,6 +1,8 @@
 //! Shared pieces of the benchmarks: latency statistics and a fixed-duration
 //! load loop with per-second progress.
 
+pub mod load;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
