@@ -30,15 +30,18 @@ urllib.request.urlopen(request, timeout=5).read()
 PY
 }
 
+# Installed even when a moto of another checkout already answers: the SES
+# outage test starts and stops a moto of its own with this venv's Python.
+if ! "$venv/bin/python" -c "import moto, flask, flask_cors" >/dev/null 2>&1 ||
+  [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)')" != "$MOTO_VERSION" ]; then
+  echo "installing moto ${MOTO_VERSION} into ${venv}" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}"
+fi
+
 if ! answers; then
   # A broken moto of an earlier run may still hold the port: replace it.
   pkill -f "moto.server -H 127.0.0.1 -p ${port}\$" 2>/dev/null && sleep 1 || true
-  if ! "$venv/bin/python" -c "import moto, flask, flask_cors" >/dev/null 2>&1 ||
-    [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)')" != "$MOTO_VERSION" ]; then
-    echo "installing moto ${MOTO_VERSION} into ${venv}" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}"
-  fi
   # setsid: the server outlives this script and the shell that ran it.
   setsid "$venv/bin/python" -m moto.server -H 127.0.0.1 -p "$port" \
     >"$venv/server.log" 2>&1 </dev/null &
