@@ -19,7 +19,7 @@ reports=perf/load-reports
 mkdir -p "$reports"
 target="${CARGO_TARGET_DIR:-target}"
 
-cargo build --release --locked --bin madoguchi --bin load
+cargo build --release --locked --workspace --bin madoguchi --bin load
 bin="$target/release/madoguchi"
 
 mysql_admin() {
