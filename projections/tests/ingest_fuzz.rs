@@ -14,22 +14,13 @@ use projections::mail::store::MailStore;
 use proptest::prelude::*;
 use uuid::Uuid;
 
+mod support;
+
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
 
 fn corpus() -> &'static Vec<Vec<u8>> {
     static CORPUS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
-    CORPUS.get_or_init(|| {
-        let mut files: Vec<_> = std::fs::read_dir(DIR)
-            .expect("the corpus")
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| std::fs::read(p).expect("reads"))
-            .collect()
-    })
+    CORPUS.get_or_init(|| support::eml_files(std::path::Path::new(DIR)))
 }
 
 /// A corpus mail with bytes overwritten, inserted and cut.

@@ -27,6 +27,8 @@ use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod support;
+
 fn settings() -> MailSettings {
     MailSettings {
         from_name: "LifestyleMart お問い合わせ窓口".into(),
@@ -87,18 +89,7 @@ impl Mailer {
     }
 
     fn mails(&self) -> Vec<Vec<u8>> {
-        let Ok(entries) = std::fs::read_dir(&self.outbox) else {
-            return Vec::new();
-        };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| std::fs::read(p).expect("reads"))
-            .collect()
+        support::eml_files(&self.outbox)
     }
 
     async fn event_types(&self, id: Uuid) -> Vec<String> {

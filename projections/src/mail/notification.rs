@@ -109,22 +109,8 @@ fn parse_value(value: &Value, depth: u8) -> Result<Notice, NoticeError> {
 }
 
 fn decode_key(key: &str) -> Option<String> {
-    let bytes = key.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    let (bytes, clean) = super::words::unescape(key, b'%', b'+');
+    clean.then(|| String::from_utf8(bytes).ok()).flatten()
 }
 
 #[cfg(test)]

@@ -26,29 +26,41 @@ fn decode_bytes(charset: &str, bytes: &[u8]) -> String {
 }
 
 fn decode_q(text: &str) -> Vec<u8> {
+    unescape(text, b'=', b'_').0
+}
+
+/// Decodes `<escape>XX` hex escapes and `space` as a space (Q encoding:
+/// `=`, `_`; URL encoding: `%`, `+`). An escape that is not two hex digits
+/// is kept as it is, and reported by the `false`.
+pub(crate) fn unescape(text: &str, escape: u8, space: u8) -> (Vec<u8>, bool) {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
+    let mut clean = true;
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'_' => out.push(b' '),
-            b'=' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
-                    Ok(byte) => {
+            b if b == space => out.push(b' '),
+            b if b == escape => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(byte) => {
                         out.push(byte);
                         i += 2;
                     }
-                    Err(_) => out.push(b'='),
+                    None => {
+                        out.push(escape);
+                        clean = false;
+                    }
                 }
             }
             other => out.push(other),
         }
         i += 1;
     }
-    out
+    (out, clean)
 }
 
 /// Decodes a raw header value's encoded words, joining adjacent words of the

@@ -20,3 +20,21 @@ pub fn replace_all(raw: &[u8], pairs: &[(&str, String)]) -> Vec<u8> {
     }
     bytes
 }
+
+/// The bytes of every `.eml` file in `dir`, by file name; none when the
+/// folder does not exist.
+#[allow(dead_code)] // not every test binary reads a folder of mail
+pub fn eml_files(dir: &std::path::Path) -> Vec<Vec<u8>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read(p).expect("reads"))
+        .collect()
+}
