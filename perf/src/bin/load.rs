@@ -216,9 +216,10 @@ async fn screen(user: &mut GooseUser, path: &str, name: &str) -> TransactionResu
     Ok(())
 }
 
-/// A command on a ticket. Another agent may have changed it first, so 409
-/// (version conflict) and 422 (a status move not allowed any more) are what
-/// a real agent would see, and count as answered, not as failures.
+/// A command on a ticket, as an agent gives it: on the version just read
+/// (commands need `If-Match`). Another agent may act in between, so 409
+/// (version conflict) and 422 (a status move no longer allowed) are what a
+/// real agent would see, and count as answered, not as failures.
 async fn command(
     user: &mut GooseUser,
     token: &str,
@@ -227,10 +228,21 @@ async fn command(
     name: &str,
     body: &Value,
 ) -> TransactionResult {
+    let detail = format!("/api/v1/tickets/{number}");
+    let builder = user
+        .get_request_builder(&GooseMethod::Get, &detail)?
+        .bearer_auth(token);
+    let Some(version) = send(user, GooseMethod::Get, &detail, "api-detail", builder)
+        .await?
+        .and_then(|detail| detail["ticket"]["version"].as_i64())
+    else {
+        return Ok(());
+    };
     let path = format!("/api/v1/tickets/{number}/{action}");
     let builder = user
         .get_request_builder(&GooseMethod::Post, &path)?
         .bearer_auth(token)
+        .header("If-Match", format!("\"{version}\""))
         .json(body);
     let request = GooseRequest::builder()
         .method(GooseMethod::Post)
