@@ -62,6 +62,9 @@ pub struct Shape {
     /// goose's `--test-plan`: "users,ramp;users,hold;…".
     pub test_plan: String,
     pub thresholds: Vec<String>,
+    /// Stop at the first failed threshold (`stress`, which looks for that
+    /// moment); the others run to the end and are judged on the whole run.
+    pub stop_at_failure: bool,
 }
 
 impl Shape {
@@ -92,6 +95,7 @@ pub fn shape(name: &str) -> Option<Shape> {
             // Everyone starts within 10 s, then a minute at the rate.
             test_plan: format!("{users},10s;{users},1m;0,0s"),
             thresholds: slo(),
+            stop_at_failure: false,
         }
     };
     Some(match name {
@@ -114,6 +118,7 @@ pub fn shape(name: &str) -> Option<Shape> {
             agent_wait: (Duration::from_secs(1), Duration::from_secs(1)),
             test_plan: "80,10s;80,1m;0,0s".into(),
             thresholds: tight(),
+            stop_at_failure: false,
         },
         // A staircase of 100 more users (≈ 100 req/s) every 30 s, until an
         // API request's p95 passes 1 s, where the run stops: the rate then
@@ -132,6 +137,7 @@ pub fn shape(name: &str) -> Option<Shape> {
                 .collect::<Vec<_>>()
                 .join(";"),
             thresholds: API.iter().map(|r| format!("p95<=1s for {r}")).collect(),
+            stop_at_failure: true,
         },
         _ => return None,
     })

@@ -94,6 +94,7 @@ fn attack(shape: &Shape) -> Result<GooseAttack, GooseError> {
         .set_default(GooseDefault::TestPlan, shape.test_plan.as_str())?
         .set_default(GooseDefault::NoTelnet, true)?
         .set_default(GooseDefault::NoWebSocket, true)?
+        .set_default(GooseDefault::NoThresholdAbort, !shape.stop_at_failure)?
         // Requests time out well after the SLO, so a slow answer counts as
         // slow, not as an error.
         .set_default(GooseDefault::Timeout, "10")?;
