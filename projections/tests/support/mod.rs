@@ -2,6 +2,7 @@
 
 /// Replaces every occurrence of each ASCII placeholder in raw mail bytes,
 /// leaving every other byte (whatever its encoding) as it is.
+#[allow(dead_code)] // not every test binary rewrites mail
 pub fn replace_all(raw: &[u8], pairs: &[(&str, String)]) -> Vec<u8> {
     let mut bytes = raw.to_vec();
     for (from, to) in pairs {
