@@ -36,12 +36,9 @@ pub struct QueueIngest {
 
 impl QueueIngest {
     pub fn new(config: &aws_config::SdkConfig, queue_url: String, ingestor: Ingestor) -> Self {
-        let s3 = aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(config.endpoint_url().is_some())
-            .build();
         Self {
             sqs: aws_sdk_sqs::Client::new(config),
-            s3: aws_sdk_s3::Client::from_conf(s3),
+            s3: store::s3_client(config),
             queue_url,
             ingestor,
             wait_seconds: 20,

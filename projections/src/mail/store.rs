@@ -32,14 +32,10 @@ pub fn attachment_key(digest: &str, index: usize) -> String {
 }
 
 impl MailStore {
-    /// A bucket, reached with the service's AWS configuration. Path-style
-    /// addressing only against a local stand-in (`AWS_ENDPOINT_URL`).
+    /// A bucket, reached with the service's AWS configuration.
     pub fn s3(config: &aws_config::SdkConfig, bucket: impl Into<String>) -> Self {
-        let s3 = aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(config.endpoint_url().is_some())
-            .build();
         Self::S3 {
-            client: aws_sdk_s3::Client::from_conf(s3),
+            client: s3_client(config),
             bucket: bucket.into(),
         }
     }
@@ -94,6 +90,15 @@ impl MailStore {
             Self::S3 { client, bucket } => get_object(client, bucket, key).await,
         }
     }
+}
+
+/// An S3 client with the service's AWS configuration. Path-style
+/// addressing only against a local stand-in (`AWS_ENDPOINT_URL`).
+pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    let s3 = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(config.endpoint_url().is_some())
+        .build();
+    aws_sdk_s3::Client::from_conf(s3)
 }
 
 /// One object's bytes; `None` when the bucket has no such key.
