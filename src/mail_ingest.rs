@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use command_api::commands::TicketService;
-use command_api::event_store::EventStore;
 use projections::mail::Signer;
 use projections::mail::ingest::{Ingested, Ingestor};
 use projections::mail::queue::QueueIngest;
@@ -21,7 +20,7 @@ pub async fn run(
     queue: bool,
 ) -> anyhow::Result<()> {
     let db = crate::serve::connect_migrated(settings).await?;
-    let tickets = TicketService::new(EventStore::new(db));
+    let tickets = TicketService::new(settings.event_store(&db)?);
     let ingestor = ingestor(settings, tickets).await?;
     if queue {
         let worker = queue_worker(settings, ingestor)

@@ -1,6 +1,7 @@
 //! `madoguchi`: the composition root. Parses the command line, loads the
 //! configuration, and starts the roles; the crates hold all the behaviour.
 
+mod customers;
 mod demo;
 mod logging;
 mod mail_ingest;
@@ -65,6 +66,11 @@ enum Action {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Customers' personal data.
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
     /// Exits 0 when the local server answers /healthz (for container health checks).
     Healthcheck {
         #[arg(long, default_value = "http://127.0.0.1:8080/healthz")]
@@ -111,6 +117,22 @@ enum TokenCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum CustomerCommand {
+    /// Erases a customer's personal data from every ticket, mail file and
+    /// read model by deleting their data key. Cannot be undone.
+    Erase {
+        #[arg(long)]
+        email: String,
+        /// customer_request, retention or legal.
+        #[arg(long, value_parser = customers::parse_reason)]
+        reason: domain::ticket::ErasureReason,
+        /// The login of the admin who handled the request (recorded in the history).
+        #[arg(long)]
+        by: String,
+    },
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse().map_err(|e| format!("{e}"))
 }
@@ -152,16 +174,15 @@ async fn run(command: Action, settings: Settings) -> anyhow::Result<()> {
         }
         Action::Projections {
             command: Some(ProjectionsCommand::Status),
-        } => maintenance::status(&serve::connect_migrated(&settings).await?).await,
+        } => {
+            let db = serve::connect_migrated(&settings).await?;
+            maintenance::status(&db, &settings.event_store(&db)?).await
+        }
         Action::Projections {
             command: Some(ProjectionsCommand::Rebuild { name, all }),
         } => {
-            maintenance::rebuild(
-                &serve::connect_migrated(&settings).await?,
-                name.as_deref(),
-                all,
-            )
-            .await
+            let db = serve::connect_migrated(&settings).await?;
+            maintenance::rebuild(&settings.event_store(&db)?, name.as_deref(), all).await
         }
         Action::Migrate => {
             let db = serve::connect(&settings).await?;
@@ -186,6 +207,9 @@ async fn run(command: Action, settings: Settings) -> anyhow::Result<()> {
         Action::MailIngest { file, dir, queue } => {
             mail_ingest::run(&settings, file, dir, queue).await
         }
+        Action::Customer {
+            command: CustomerCommand::Erase { email, reason, by },
+        } => customers::erase(&settings, &email, reason, &by).await,
         Action::Healthcheck { .. } => Ok(()),
     }
 }

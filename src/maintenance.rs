@@ -19,8 +19,7 @@ fn all() -> Vec<Arc<dyn Projection>> {
 /// A projection is unhealthy when halted or more than this far behind.
 const HEALTHY_LAG_SECONDS: i64 = 60;
 
-pub async fn status(db: &Db) -> anyhow::Result<()> {
-    let store = EventStore::new(db.clone());
+pub async fn status(db: &Db, store: &EventStore) -> anyhow::Result<()> {
     let head = store.head_position().await?;
     println!(
         "{:<12} {:>10} {:>10} {:>10} {:>9} {:>4}  state",
@@ -53,8 +52,11 @@ pub async fn status(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn rebuild(db: &Db, name: Option<&str>, all_of_them: bool) -> anyhow::Result<()> {
-    let store = EventStore::new(db.clone());
+pub async fn rebuild(
+    store: &EventStore,
+    name: Option<&str>,
+    all_of_them: bool,
+) -> anyhow::Result<()> {
     let chosen: Vec<Arc<dyn Projection>> = match (name, all_of_them) {
         (_, true) => all(),
         (Some(name), false) => all().into_iter().filter(|p| p.name() == name).collect(),
@@ -65,7 +67,7 @@ pub async fn rebuild(db: &Db, name: Option<&str>, all_of_them: bool) -> anyhow::
     }
     for projection in chosen {
         let name = projection.name();
-        let rebuilt = rebuild_projection(&store, projection, |p| {
+        let rebuilt = rebuild_projection(store, projection, |p| {
             if p.indexing {
                 eprint!(
                     "\r{name:<10} replayed {} events at {:.0} events/s; building indexes…   ",

@@ -7,10 +7,10 @@ use anyhow::{Context, bail};
 use axum::Router;
 use command_api::commands::TicketService;
 use command_api::db::{Backend, Db, PoolSize};
-use command_api::event_store::EventStore;
 use command_api::http::contact::{ContactSettings, Limits, RateLimit};
 use command_api::http::{AppState, health, with_standard_layers};
 use projections::engine::Worker;
+use projections::erasure::Eraser;
 use projections::integration::IntegrationPublisher;
 use projections::integration::eventbridge::EventBridgePublisher;
 use projections::mail::dispatcher::Dispatcher;
@@ -18,6 +18,7 @@ use projections::mail::reactor::MailReactor;
 use projections::mail::ses::SesTransport;
 use projections::mail::transport::{FileTransport, Transport};
 use projections::mail::{MailSettings, Signer};
+use projections::retention::Retention;
 use projections::sla::SlaWatcher;
 use projections::tickets::TicketsProjection;
 use projections::triage::TriageReactor;
@@ -75,7 +76,10 @@ pub fn app(state: AppState, role: Role, console: Option<Console>) -> Router {
             router = router.merge(read_api::console::router(
                 console.store,
                 console.secure_cookies,
-                ConsoleConfig::default(),
+                ConsoleConfig {
+                    files: Some(console.files),
+                    ..ConsoleConfig::default()
+                },
             ));
         }
     }
@@ -86,11 +90,12 @@ pub fn app(state: AppState, role: Role, console: Option<Console>) -> Router {
 pub struct Console {
     pub store: read_api::console::session::Store,
     pub secure_cookies: bool,
+    pub files: projections::mail::store::MailStore,
 }
 
 pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<()> {
     let db = connect_migrated(settings).await?;
-    let tickets = TicketService::new(EventStore::new(db.clone()));
+    let tickets = TicketService::new(settings.event_store(&db)?);
     if role == Role::All {
         crate::users::ensure_first_admin(&db).await?;
     }
@@ -118,6 +123,13 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         workers.push(tokio::spawn(dispatcher.run(stopped.clone())));
         let sla = SlaWatcher::new(tickets.clone());
         workers.push(tokio::spawn(sla.run(stopped.clone())));
+        if settings.retention_days > 0 {
+            let eraser = Eraser::new(tickets.clone(), settings.mail_store().await);
+            let period = time::Duration::days(i64::from(settings.retention_days));
+            workers.push(tokio::spawn(
+                Retention::new(eraser, period).run(stopped.clone()),
+            ));
+        }
         let ingestor = crate::mail_ingest::ingestor(settings, tickets.clone()).await?;
         if let Some(inbound) = crate::mail_ingest::queue_worker(settings, ingestor).await? {
             workers.push(tokio::spawn(inbound.run(stopped.clone())));
@@ -169,6 +181,7 @@ pub async fn run(settings: &Settings, role: Role, demo: bool) -> anyhow::Result<
         Some(Console {
             store,
             secure_cookies: settings.secure_cookies,
+            files: settings.mail_store().await,
         })
     } else {
         None

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use command_api::event_store::EventStore;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use secrecy::{ExposeSecret, SecretString};
@@ -48,6 +49,10 @@ pub struct Settings {
     /// Signs Message-IDs. When unset, a key file in the data folder is
     /// created on first start (the embedded default).
     pub secret_key: Option<SecretString>,
+    /// Wraps every customer's data key (32 bytes, base64). Production takes
+    /// it from Secrets Manager; when unset, a key file in the data folder is
+    /// created on first start. Losing it makes all personal data unreadable.
+    pub master_key: Option<SecretString>,
     /// Believe X-Forwarded-For: set only behind our own load balancer.
     pub trust_forwarded: bool,
     /// Contact-form submissions allowed per client.
@@ -68,6 +73,9 @@ pub struct Settings {
     /// The bucket inbound mail and its attachments are kept in
     /// (`MADOGUCHI_RAW_MAIL_BUCKET`). None: the data folder.
     pub raw_mail_bucket: Option<String>,
+    /// Days after a customer's last ticket closed until their personal data
+    /// is erased automatically (`MADOGUCHI_RETENTION_DAYS`). 0: never.
+    pub retention_days: u32,
 }
 
 /// What the layers start from: everything runs locally with nothing set.
@@ -86,6 +94,7 @@ struct Defaults {
     contact_limit_per_hour: u32,
     contact_limit_per_day: u32,
     secure_cookies: bool,
+    retention_days: u32,
 }
 
 impl Settings {
@@ -104,6 +113,8 @@ impl Settings {
             contact_limit_per_hour: 20,
             contact_limit_per_day: 240,
             secure_cookies: false,
+            // Three years after the last closing.
+            retention_days: 3 * 365,
         };
         let mut figment = Figment::from(Serialized::defaults(defaults));
         if let Ok(path) = std::env::var("MADOGUCHI_CONFIG") {
@@ -135,14 +146,39 @@ impl Settings {
         if let Some(key) = &self.secret_key {
             return Ok(key.expose_secret().as_bytes().to_vec());
         }
-        let path = self.data_dir.join("secret.key");
-        if let Ok(existing) = std::fs::read(&path) {
+        let text = self.key_file("secret.key", || {
+            let key: [u8; 32] = rand::random();
+            key.iter().map(|b| format!("{b:02x}")).collect()
+        })?;
+        Ok(text.into_bytes())
+    }
+
+    /// The master key that wraps customers' data keys: configured, or a key
+    /// file in the data folder created on first start.
+    pub fn master_key(&self) -> anyhow::Result<command_api::vault::MasterKey> {
+        let text = match &self.master_key {
+            Some(key) => key.expose_secret().to_owned(),
+            None => self.key_file("master.key", command_api::vault::MasterKey::generate)?,
+        };
+        command_api::vault::MasterKey::from_base64(&text).context("MADOGUCHI_MASTER_KEY")
+    }
+
+    /// The event store, sealing personal data with the master key.
+    pub fn event_store(&self, db: &command_api::db::Db) -> anyhow::Result<EventStore> {
+        let vault = command_api::vault::Vault::new(db.clone(), self.master_key()?);
+        Ok(EventStore::new(db.clone()).with_vault(vault))
+    }
+
+    /// A key kept in the data folder, readable by this user only, created by
+    /// `fresh` when missing.
+    fn key_file(&self, name: &str, fresh: fn() -> String) -> anyhow::Result<String> {
+        let path = self.data_dir.join(name);
+        if let Ok(existing) = std::fs::read_to_string(&path) {
             return Ok(existing);
         }
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating {}", self.data_dir.display()))?;
-        let key: [u8; 32] = rand::random();
-        let text = key.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let text = fresh();
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
@@ -151,7 +187,7 @@ impl Settings {
             .open(&path)
             .with_context(|| format!("creating {}", path.display()))?;
         std::io::Write::write_all(&mut file, text.as_bytes())?;
-        Ok(text.into_bytes())
+        Ok(text)
     }
 }
 
@@ -170,10 +206,12 @@ impl fmt::Debug for Settings {
             .field("db_max_connections", &self.db_max_connections)
             .field("mail_from", &self.mail_from)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "(set)"))
+            .field("master_key", &self.master_key.as_ref().map(|_| "(set)"))
             .field("ses_configuration_set", &self.ses_configuration_set)
             .field("eventbridge_bus", &self.eventbridge_bus)
             .field("inbound_queue_url", &self.inbound_queue_url)
             .field("raw_mail_bucket", &self.raw_mail_bucket)
+            .field("retention_days", &self.retention_days)
             .finish()
     }
 }
@@ -196,6 +234,9 @@ mod tests {
             mail_from: "support@lifestylemart.example".into(),
             mail_reply_to: None,
             secret_key: Some(SecretString::from("very-secret-key")),
+            master_key: Some(SecretString::from(
+                "bWFzdGVyLWtleS1tdXN0LW5vdC1zaG93LXVwLWhlcmU=",
+            )),
             trust_forwarded: false,
             contact_limit_per_hour: 20,
             contact_limit_per_day: 240,
@@ -204,10 +245,13 @@ mod tests {
             eventbridge_bus: None,
             inbound_queue_url: None,
             raw_mail_bucket: None,
+            retention_days: 1095,
         };
         let shown = format!("{settings:?}");
         assert!(
-            !shown.contains("hunter2") && !shown.contains("db.internal"),
+            !shown.contains("hunter2")
+                && !shown.contains("db.internal")
+                && !shown.contains("bWFzdGVy"),
             "{shown}"
         );
         assert!(shown.contains("mysql"));

@@ -1,8 +1,9 @@
 //! Turning Ticket events into stored rows and back.
 //!
 //! This is the one place that knows how a domain event becomes JSON, so that
-//! cross-cutting concerns of serialization (versioning now, encryption of
-//! personal fields later) are a layer here and not special cases in each event.
+//! cross-cutting concerns of serialization are a layer here and not special
+//! cases in each event: versioning, and which customer's key seals the
+//! personal fields (the sealing itself happens in the event store).
 
 use domain::{EventMetadata, TicketEvent};
 
@@ -26,9 +27,12 @@ pub enum DecodeError {
     },
 }
 
+/// `seal_for` is the ticket's customer, whose data key seals the event's
+/// personal fields; `None` for tickets from before sealing.
 pub fn encode(
     event: &TicketEvent,
     metadata: &EventMetadata,
+    seal_for: Option<uuid::Uuid>,
 ) -> Result<NewEvent, serde_json::Error> {
     Ok(NewEvent {
         event_id: metadata.event_id,
@@ -36,6 +40,7 @@ pub fn encode(
         event_version: EVENT_VERSION.to_owned(),
         payload: event.to_payload()?,
         metadata: serde_json::to_value(metadata)?,
+        seal_for,
     })
 }
 

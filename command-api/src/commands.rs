@@ -22,6 +22,11 @@ use crate::event_store::{
 /// The claim kind that makes inquiry numbers unique and findable.
 pub const INQUIRY_NUMBER_CLAIM: &str = "inquiry_number";
 
+/// The claim kind that lists a customer's tickets, as `<customer>/<ticket>`:
+/// written with the ticket's first events, so erasure finds every ticket
+/// without waiting for a projection.
+pub const CUSTOMER_TICKET_CLAIM: &str = "customer_ticket";
+
 /// How often a command without an expected version is retried on a race.
 const RETRIES_WITHOUT_EXPECTATION: usize = 5;
 
@@ -73,6 +78,8 @@ pub enum CommandError {
     Append(AppendError),
     #[error("event serialization failed: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
 }
 
 impl From<AppendError> for CommandError {
@@ -150,6 +157,19 @@ impl TicketService {
         Ok(Loaded { ticket, version })
     }
 
+    /// The tickets of a customer, from the claims written when each was opened.
+    #[instrument(skip(self))]
+    pub async fn tickets_of(&self, customer: Uuid) -> Result<Vec<Uuid>, sqlx::Error> {
+        let ids = self
+            .store
+            .find_claims_with_prefix(CUSTOMER_TICKET_CLAIM, &format!("{customer}/"))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| Uuid::parse_str(id).ok())
+            .collect())
+    }
+
     /// The ticket an inquiry number belongs to.
     #[instrument(skip(self))]
     pub async fn find_by_number(
@@ -176,10 +196,12 @@ impl TicketService {
     }
 
     /// Opens a ticket with further unique claims (an inbound mail's
-    /// Message-ID), all in the same transaction.
+    /// Message-ID), all in the same transaction. With a vault, the ticket
+    /// belongs to the customer its address belongs to, and is sealed with
+    /// that customer's key.
     pub async fn open_with_claims(
         &self,
-        open: OpenTicket,
+        mut open: OpenTicket,
         ctx: &CommandContext,
         idempotency: Option<IdempotencyKey>,
         mut claims: Vec<Claim>,
@@ -188,6 +210,14 @@ impl TicketService {
             kind: INQUIRY_NUMBER_CLAIM,
             value: open.inquiry_number.to_string(),
         });
+        if let Some(vault) = self.store.vault() {
+            let customer = vault.customer_for(open.customer.email.as_ref()).await?;
+            open.customer_ref = Some(customer);
+            claims.push(Claim {
+                kind: CUSTOMER_TICKET_CLAIM,
+                value: format!("{customer}/{}", open.ticket_id),
+            });
+        }
         let ticket_id = open.ticket_id;
         self.decide_and_append(
             ticket_id,
@@ -299,10 +329,11 @@ impl TicketService {
         if outcome.events.is_empty() {
             return Ok(outcome);
         }
+        let seal_for = ticket.customer_ref();
         let rows = outcome
             .events
             .iter()
-            .map(|event| codec::encode(event, &ctx.metadata()))
+            .map(|event| codec::encode(event, &ctx.metadata(), seal_for))
             .collect::<Result<Vec<_>, _>>()?;
         let id = ticket_id.to_string();
         let idempotency = idempotency.map(|key| IdempotencyRecord {

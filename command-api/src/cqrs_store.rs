@@ -118,7 +118,13 @@ impl cqrs_es::EventStore<Ticket> for EventStore {
         }
         let rows = events
             .iter()
-            .map(|event| codec::encode(event, &metadata_from(&metadata)))
+            .map(|event| {
+                codec::encode(
+                    event,
+                    &metadata_from(&metadata),
+                    context.ticket.customer_ref(),
+                )
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| AggregateError::UnexpectedError(Box::new(e)))?;
         let append = Append {

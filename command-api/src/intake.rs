@@ -136,6 +136,8 @@ pub async fn open(
         assignee: start.assignee,
         attachments: Vec::new(),
         received_at,
+        raw_mail: None,
+        customer_ref: None,
     };
     tickets.open(open, ctx, idempotency).await
 }

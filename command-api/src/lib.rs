@@ -8,6 +8,7 @@
 //! - [`cqrs_store`]: the same store behind cqrs-es's `EventStore` trait.
 //! - [`numbers`], [`categories`], [`employees`], [`idempotency`]: the small
 //!   tables commands rely on.
+//! - [`vault`]: per-customer data keys and the sealing of personal fields.
 //! - [`http`]: the axum routes of the command API, one file per action.
 
 pub mod accounts;
@@ -26,6 +27,7 @@ pub mod instruments;
 pub mod intake;
 pub mod numbers;
 pub mod triage_rules;
+pub mod vault;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -87,6 +87,15 @@ impl Drop for TestDb {
     }
 }
 
+/// An event store that seals personal data, as every deployment's does,
+/// with a master key of its own.
+pub fn sealed_store(db: &Db) -> crate::event_store::EventStore {
+    let master = crate::vault::MasterKey::from_base64(&crate::vault::MasterKey::generate())
+        .unwrap_or_else(|e| panic!("a generated master key is valid: {e}"));
+    crate::event_store::EventStore::new(db.clone())
+        .with_vault(crate::vault::Vault::new(db.clone(), master))
+}
+
 /// Declares one async contract test per backend from a function `fn(Db)`.
 #[macro_export]
 macro_rules! contract_tests {

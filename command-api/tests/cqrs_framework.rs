@@ -29,6 +29,8 @@ fn open(id: Uuid) -> TicketCommand {
         assignee: None,
         attachments: Vec::new(),
         received_at: OffsetDateTime::now_utc(),
+        raw_mail: None,
+        customer_ref: None,
     }))
 }
 

@@ -19,6 +19,7 @@ fn event(n: i64) -> NewEvent {
         event_version: "1".into(),
         payload: json!({ "n": n, "text": "返金してほしい" }),
         metadata: json!({ "actor": "system:test" }),
+        seal_for: None,
     }
 }
 

@@ -39,6 +39,8 @@ fn open_command(channel: Channel) -> OpenTicket {
         assignee: None,
         attachments: Vec::new(),
         received_at: datetime!(2026-11-28 05:00 UTC),
+        raw_mail: None,
+        customer_ref: None,
     }
 }
 
@@ -56,6 +58,8 @@ fn opened() -> TicketEvent {
         priority: open.priority,
         received_at: open.received_at,
         attachments: open.attachments,
+        customer_ref: None,
+        raw_mail: None,
     }
 }
 
@@ -100,6 +104,7 @@ fn customer_message() -> CustomerMessage {
         mail_message_id: Some("<abc@example.jp>".into()),
         attachments: vec![],
         received_at: datetime!(2026-11-29 01:00 UTC),
+        raw_mail: None,
     }
 }
 
@@ -298,6 +303,7 @@ fn a_reply_on_a_new_ticket_takes_it_into_progress_and_threads_to_the_last_mail()
         mail_message_id: message.mail_message_id,
         attachments: vec![],
         received_at: message.received_at,
+        raw_mail: None,
     });
     let events = framework()
         .given(given)
@@ -347,6 +353,8 @@ fn a_phone_ticket_without_address_cannot_be_answered_by_mail() {
         priority: Priority::Medium,
         received_at: open.received_at,
         attachments: Vec::new(),
+        customer_ref: None,
+        raw_mail: None,
     };
     framework()
         .given(vec![phone_opened])
@@ -552,6 +560,8 @@ mod sla {
                 priority,
                 received_at: at,
                 attachments: Vec::new(),
+                customer_ref: None,
+                raw_mail: None,
             },
             other => other,
         }

@@ -12,15 +12,21 @@
 //! - [`aws`]: how the AWS clients are configured.
 //! - [`sla`]: the watcher that records passed service-level targets.
 //! - [`triage`]: the reactor that raises priorities when rules match.
+//! - [`erasure`]: erasing a customer's personal data (key deletion, files,
+//!   outgoing mail).
+//! - [`retention`]: erases customers whose tickets have all been closed for
+//!   longer than the retention period.
 //! - [`rebuild`]: replay into the next generation of tables, then switch.
 //! - [`search`]: the text normalization indexing and queries share.
 
 pub mod aws;
 pub mod checkpoint;
 pub mod engine;
+pub mod erasure;
 pub mod integration;
 pub mod mail;
 pub mod rebuild;
+pub mod retention;
 pub mod search;
 pub mod sla;
 pub mod tickets;

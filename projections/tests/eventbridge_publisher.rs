@@ -77,6 +77,7 @@ impl Log {
                 storage_key: "attachments/x".into(),
             }],
             received_at: OffsetDateTime::now_utc(),
+            raw_mail: None,
         };
         for (ticket, command) in [
             (

@@ -197,6 +197,7 @@ async fn replies_thread_to_the_customer_and_never_carry_notes(db: Db) {
         mail_message_id: Some("<customer-1@example.jp>".into()),
         attachments: vec![],
         received_at: OffsetDateTime::now_utc(),
+        raw_mail: None,
     };
     let reply_id = Uuid::now_v7();
     for command in [

@@ -42,6 +42,8 @@ async fn a_passed_first_response_target_is_recorded_once_by_system_sla(db: Db) {
         assignee: None,
         attachments: Vec::new(),
         received_at,
+        raw_mail: None,
+        customer_ref: None,
     };
     tickets
         .open(

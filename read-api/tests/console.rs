@@ -8,9 +8,10 @@ use axum::Router;
 use command_api::commands::TicketService;
 use command_api::db::Db;
 use command_api::employees::{self, Role};
-use command_api::event_store::EventStore;
 use command_api::http::{AppState, health, router as commands, with_standard_layers};
+use command_api::testing::sealed_store;
 use projections::engine::Worker;
+use projections::mail::store::MailStore;
 use projections::tickets::TicketsProjection;
 use read_api::console::{self, ConsoleConfig};
 use reqwest::StatusCode;
@@ -49,7 +50,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 impl TestApp {
     async fn start(db: Db) -> Self {
-        let store = EventStore::new(db.clone());
+        let store = sealed_store(&db);
         let state = AppState::new(db.clone(), TicketService::new(store.clone()));
         let sessions = console::session::Store::new(&db)
             .await
@@ -59,7 +60,17 @@ impl TestApp {
                 .merge(health::router())
                 .merge(commands())
                 .merge(read_api::router())
-                .merge(console::router(sessions, false, ConsoleConfig::default()))
+                .merge(console::router(
+                    sessions,
+                    false,
+                    ConsoleConfig {
+                        files: Some(MailStore::Dir(std::env::temp_dir().join(format!(
+                            "mdgt_console_files_{}",
+                            uuid::Uuid::new_v4().simple()
+                        )))),
+                        ..ConsoleConfig::default()
+                    },
+                ))
                 .with_state(state),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -326,6 +337,7 @@ async fn authorization_matrix(db: Db) {
         ("/console/admin/employees".to_owned(), Role::Admin),
         ("/console/admin/employees/1".to_owned(), Role::Admin),
         ("/console/admin/categories".to_owned(), Role::Admin),
+        ("/console/admin/customers/erase".to_owned(), Role::Admin),
     ];
     for (path, needed) in &pages {
         let anonymous = app.get(None, path).await;
@@ -358,6 +370,7 @@ async fn authorization_matrix(db: Db) {
         ("/console/admin/categories/1", Role::Admin),
         ("/console/admin/categories/1/active", Role::Admin),
         ("/console/admin/categories/1/delete", Role::Admin),
+        ("/console/admin/customers/erase", Role::Admin),
     ];
     let before = app.event_count().await;
     for (path, needed) in posts {
@@ -870,6 +883,74 @@ async fn admin_refuses_deleting_what_tickets_use(db: Db) {
     );
 }
 
+async fn admin_erases_a_customer_from_the_console(db: Db) {
+    const ERASE: &str = "/console/admin/customers/erase";
+    let app = TestApp::start(db).await;
+    let number = app
+        .inquiry("返金の相談", "山田と申します。返金をお願いします。")
+        .await;
+    let admin = app.login("admin1").await;
+    let form = app.get(Some(&admin), ERASE).await;
+    assert!(form.body.contains("この操作は元に戻せません。"));
+    // Every missing or bad field is named, in Japanese, and nothing is written.
+    let before = app.event_count().await;
+    let refused = app
+        .post(
+            Some(&admin),
+            ERASE,
+            &[("email", "taro-at-example"), ("reason", "whim")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "メールアドレスの形式が正しくありません。",
+        "削除の理由を選択してください。",
+        "元に戻せないことを確認してください。",
+    ] {
+        assert!(refused.body.contains(message), "{message}");
+    }
+    assert_eq!(app.event_count().await, before);
+
+    let fields = [
+        ("email", "taro@example.jp"),
+        ("reason", "customer_request"),
+        ("confirm", "yes"),
+    ];
+    let done = app.post(Some(&admin), ERASE, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let flashed = app.get(Some(&admin), ERASE).await;
+    assert!(
+        flashed
+            .body
+            .contains("お客様の個人情報を削除しました(お問い合わせ 1 件"),
+        "{}",
+        flashed.body
+    );
+    let head = app.event_count().await;
+    read_api::consistency::wait_for(&app.db, projections::tickets::NAME, Some(head))
+        .await
+        .expect("projection catches up");
+    let detail = app
+        .get(Some(&admin), &format!("/console/tickets/{number}"))
+        .await;
+    assert!(detail.body.contains("削除済み"));
+    assert!(!detail.body.contains("山田") && !detail.body.contains("taro@example.jp"));
+    let history = app
+        .get(Some(&admin), &format!("/console/tickets/{number}/history"))
+        .await;
+    assert!(history.body.contains("個人情報の削除"));
+    assert!(history.body.contains("ご本人からの削除依頼"));
+    assert!(
+        history.body.contains("田中 健"),
+        "the admin who erased is named"
+    );
+    // A second request finds nothing left to erase.
+    app.post(Some(&admin), ERASE, &fields).await;
+    let again = app.get(Some(&admin), ERASE).await;
+    assert!(again.body.contains("保存されていません"));
+    assert_eq!(app.event_count().await, head);
+}
+
 async fn phone_inquiries_and_presence(db: Db) {
     let app = TestApp::start(db).await;
     let agent = app.login("agent1").await;
@@ -949,5 +1030,6 @@ command_api::contract_tests!(
     customer_text_is_escaped_everywhere,
     accounts_lock_disable_and_reset,
     admin_refuses_deleting_what_tickets_use,
+    admin_erases_a_customer_from_the_console,
     phone_inquiries_and_presence,
 );

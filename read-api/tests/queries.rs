@@ -6,8 +6,8 @@ use axum::Router;
 use command_api::commands::TicketService;
 use command_api::db::Db;
 use command_api::employees::{self, Role};
-use command_api::event_store::EventStore;
 use command_api::http::{AppState, health, router as commands, with_standard_layers};
+use command_api::testing::sealed_store;
 use projections::engine::Worker;
 use projections::tickets::TicketsProjection;
 use reqwest::StatusCode;
@@ -24,7 +24,7 @@ struct TestApp {
 
 impl TestApp {
     async fn start(db: Db) -> Self {
-        let store = EventStore::new(db.clone());
+        let store = sealed_store(&db);
         let state = AppState::new(db.clone(), TicketService::new(store.clone()));
         let app: Router = with_standard_layers(
             Router::new()

@@ -67,16 +67,25 @@ pub enum AppendError {
     IdempotencyKeyTaken,
     #[error("nothing to append")]
     Empty,
+    /// The customer's data key was deleted: nothing personal can be added.
+    #[error("the customer's personal data has been erased")]
+    Erased,
+    /// Personal fields were to be sealed but no master key is configured.
+    #[error("no master key is configured to seal personal data")]
+    NoVault,
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
 impl EventStore {
     #[instrument(name = "event_store.append", skip_all, fields(aggregate_type = append.aggregate_type, events = append.events.len(), position))]
-    pub async fn append(&self, append: Append<'_>) -> Result<Committed, AppendError> {
+    pub async fn append(&self, mut append: Append<'_>) -> Result<Committed, AppendError> {
         if append.events.is_empty() {
             return Err(AppendError::Empty);
         }
+        self.seal(&mut append.events).await?;
         let committed = append_in_transaction(&self.db, &append).await?;
         tracing::Span::current().record("position", committed.last_position);
         crate::instruments::record_appended(append.events.len());

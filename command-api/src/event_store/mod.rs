@@ -10,6 +10,7 @@
 
 mod append;
 mod read;
+mod sealing;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::db::Db;
+use crate::vault::Vault;
 
 pub use append::{Append, AppendError, Claim, Committed, IdempotencyRecord};
 
@@ -30,6 +32,9 @@ pub struct NewEvent {
     pub event_version: String,
     pub payload: Value,
     pub metadata: Value,
+    /// The customer whose data key seals this event's personal fields
+    /// (see `crate::vault`). `None` stores the payload as it is.
+    pub seal_for: Option<Uuid>,
 }
 
 /// An event as stored, with its place in the global order.
@@ -55,6 +60,8 @@ pub enum ReadError {
     Database(#[from] sqlx::Error),
     #[error("event at position {position} is corrupt: {reason}")]
     Corrupt { position: i64, reason: String },
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
 }
 
 #[derive(Clone)]
@@ -62,12 +69,14 @@ pub struct EventStore {
     db: Db,
     upcasters: Arc<Vec<Box<dyn EventUpcaster>>>,
     head: Arc<watch::Sender<i64>>,
+    vault: Option<Vault>,
 }
 
 impl std::fmt::Debug for EventStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventStore")
             .field("upcasters", &self.upcasters.len())
+            .field("sealing", &self.vault.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -84,7 +93,21 @@ impl EventStore {
             db,
             upcasters: Arc::new(upcasters),
             head: Arc::new(head),
+            vault: None,
         }
+    }
+
+    /// A store that seals personal fields with each customer's data key on
+    /// append and opens them on read. Every deployment runs with one; a store
+    /// without it (some tests) stores payloads as given and refuses to read
+    /// sealed ones.
+    pub fn with_vault(mut self, vault: Vault) -> Self {
+        self.vault = Some(vault);
+        self
+    }
+
+    pub fn vault(&self) -> Option<&Vault> {
+        self.vault.as_ref()
     }
 
     pub fn db(&self) -> &Db {

@@ -73,10 +73,13 @@ impl EventStore {
             .take_while(|(expected, row)| row.global_position == *expected)
             .count();
         tracing::Span::current().record("events", contiguous);
-        rows.into_iter()
+        let mut events = rows
+            .into_iter()
             .take(contiguous)
-            .map(|row| row.decode().map(|e| self.upcast(e)))
-            .collect()
+            .map(EventRow::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.open(&mut events).await?;
+        Ok(events.into_iter().map(|e| self.upcast(e)).collect())
     }
 
     /// Every event of one stream, in sequence order.
@@ -93,9 +96,12 @@ impl EventStore {
             sqlx::query_as(&sql).bind(aggregate_type).bind(aggregate_id).fetch_all(pool).await
         })?;
         tracing::Span::current().record("events", rows.len());
-        rows.into_iter()
-            .map(|row| row.decode().map(|e| self.upcast(e)))
-            .collect()
+        let mut events = rows
+            .into_iter()
+            .map(EventRow::decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.open(&mut events).await?;
+        Ok(events.into_iter().map(|e| self.upcast(e)).collect())
     }
 
     /// The last committed position (0 for an empty store).
@@ -103,6 +109,24 @@ impl EventStore {
     pub async fn head_position(&self) -> Result<i64, sqlx::Error> {
         crate::on_pool!(self.db(), pool => {
             sqlx::query_scalar("SELECT last_position FROM event_log_head WHERE id = 1").fetch_one(pool).await
+        })
+    }
+
+    /// The streams holding claims that start with `prefix` (which must not
+    /// contain `%` or `_`).
+    #[instrument(name = "event_store.find_claims", skip(self, prefix))]
+    pub async fn find_claims_with_prefix(
+        &self,
+        kind: &str,
+        prefix: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let pattern = format!("{prefix}%");
+        crate::on_pool!(self.db(), pool => {
+            sqlx::query_scalar("SELECT aggregate_id FROM stream_claims WHERE claim_kind = ? AND claim_value LIKE ? ORDER BY claimed_at")
+                .bind(kind)
+                .bind(&pattern)
+                .fetch_all(pool)
+                .await
         })
     }
 

@@ -133,6 +133,10 @@ impl From<CommandError> for ApiError {
             CommandError::NotFound => ApiError::NotFound,
             CommandError::Conflict { current_version } => ApiError::Conflict { current_version },
             CommandError::Rejected(rule) => ApiError::Rule(rule.to_string()),
+            // The customer was erased between the load and the append.
+            CommandError::Append(crate::event_store::AppendError::Erased) => {
+                ApiError::Rule(domain::TicketError::Erased.to_string())
+            }
             other => ApiError::Internal(other.into()),
         }
     }

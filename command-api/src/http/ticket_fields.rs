@@ -117,6 +117,7 @@ pub fn message(fields: &mut Fields<'_>) -> Option<TicketCommand> {
             mail_message_id: None,
             attachments: Vec::new(),
             received_at: received_at?,
+            raw_mail: None,
         },
     )))
 }

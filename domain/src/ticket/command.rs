@@ -28,6 +28,11 @@ pub struct OpenTicket {
     /// Files that came with the first mail.
     pub attachments: Vec<Attachment>,
     pub received_at: OffsetDateTime,
+    /// Where the raw mail is kept, for a ticket opened by mail.
+    pub raw_mail: Option<String>,
+    /// Whose data key seals the ticket. The ticket service fills it in from
+    /// the customer's address; callers leave it `None`.
+    pub customer_ref: Option<Uuid>,
 }
 
 /// A message from the customer, typed in by hand or ingested from mail.
@@ -42,6 +47,8 @@ pub struct CustomerMessage {
     pub mail_message_id: Option<String>,
     pub attachments: Vec<Attachment>,
     pub received_at: OffsetDateTime,
+    /// Where the raw mail is kept, for a message ingested from mail.
+    pub raw_mail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,5 +100,10 @@ pub enum TicketCommand {
     },
     RecordAcknowledgement {
         provider_message_id: String,
+    },
+    /// Records that the customer's data key is being deleted. A ticket
+    /// already erased changes nothing, so erasing twice is a no-op.
+    RecordErasure {
+        reason: super::event::ErasureReason,
     },
 }

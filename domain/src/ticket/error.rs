@@ -20,4 +20,10 @@ pub enum TicketError {
     UnknownReply,
     #[error("電話以外の受付にはお客様のメールアドレスが必要です。")]
     EmailRequired,
+    #[error("このお客様の個人情報は削除済みのため、返信・メモ・メッセージの追加はできません。")]
+    Erased,
+    #[error(
+        "このお問い合わせは個人情報の暗号化前に登録されたため、鍵の削除による消去はできません。"
+    )]
+    NotSealed,
 }

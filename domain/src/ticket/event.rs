@@ -55,6 +55,14 @@ pub enum TicketEvent {
         /// when there are none, so those payloads are unchanged.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<Attachment>,
+        /// Whose data key seals this ticket's personal fields. Absent in
+        /// events written before personal data was sealed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        customer_ref: Option<Uuid>,
+        /// Where the raw mail that opened the ticket is kept, so erasure can
+        /// delete it. The key is built from a digest and names no one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raw_mail: Option<String>,
     },
     StatusChanged {
         from: Status,
@@ -114,6 +122,9 @@ pub enum TicketEvent {
         attachments: Vec<Attachment>,
         #[serde(with = "time::serde::rfc3339")]
         received_at: OffsetDateTime,
+        /// Where the raw mail is kept (see `TicketOpened::raw_mail`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raw_mail: Option<String>,
     },
     AcknowledgementSent {
         provider_message_id: String,
@@ -129,11 +140,59 @@ pub enum TicketEvent {
     },
     TicketClosed {},
     TicketReopened {},
+    /// The customer's personal data was erased: their data key is deleted,
+    /// so every sealed field of this ticket now reads as 削除済み. Carries no
+    /// personal data itself; the history keeps who did what and when.
+    CustomerDataErased {
+        customer_ref: Uuid,
+        reason: ErasureReason,
+    },
+}
+
+/// Why a customer's data was erased. A fixed list rather than free text, so
+/// that the reason itself can never hold personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErasureReason {
+    /// The customer asked (APPI 第35条).
+    CustomerRequest,
+    /// The retention period after closing passed.
+    Retention,
+    /// A legal obligation or an authority's request.
+    Legal,
+}
+
+impl ErasureReason {
+    pub const ALL: [ErasureReason; 3] = [
+        ErasureReason::CustomerRequest,
+        ErasureReason::Retention,
+        ErasureReason::Legal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErasureReason::CustomerRequest => "customer_request",
+            ErasureReason::Retention => "retention",
+            ErasureReason::Legal => "legal",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ErasureReason::CustomerRequest => "ご本人からの削除依頼",
+            ErasureReason::Retention => "保存期間の満了",
+            ErasureReason::Legal => "法令・当局の要請",
+        }
+    }
 }
 
 impl TicketEvent {
     /// Every event type this version of the code understands, at its current version.
-    pub const TYPES: [&'static str; 15] = [
+    pub const TYPES: [&'static str; 16] = [
         "TicketOpened",
         "StatusChanged",
         "PriorityChanged",
@@ -149,6 +208,7 @@ impl TicketEvent {
         "SlaBreached",
         "TicketClosed",
         "TicketReopened",
+        "CustomerDataErased",
     ];
 
     pub fn type_name(&self) -> &'static str {
@@ -168,6 +228,7 @@ impl TicketEvent {
             TicketEvent::SlaBreached { .. } => "SlaBreached",
             TicketEvent::TicketClosed { .. } => "TicketClosed",
             TicketEvent::TicketReopened { .. } => "TicketReopened",
+            TicketEvent::CustomerDataErased { .. } => "CustomerDataErased",
         }
     }
 

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 pub use command::{CustomerMessage, OpenTicket, TicketCommand};
 pub use error::TicketError;
-pub use event::{Attachment, Customer, MessageSource, TicketEvent};
+pub use event::{Attachment, Customer, ErasureReason, MessageSource, TicketEvent};
 pub use status::{Channel, Priority, Status, UnknownValue};
 
 use crate::values::{CustomerEmail, InquiryNumber};
@@ -45,6 +45,8 @@ pub struct Ticket {
     replies: HashMap<Uuid, Delivery>,
     last_customer_mail_id: Option<String>,
     sla_breaches: Vec<(crate::sla::SlaKind, u32)>,
+    customer_ref: Option<Uuid>,
+    erased: bool,
 }
 
 impl Ticket {
@@ -74,6 +76,14 @@ impl Ticket {
     }
     pub fn acknowledged(&self) -> bool {
         self.acknowledged
+    }
+    /// Whose data key seals this ticket's personal fields.
+    pub fn customer_ref(&self) -> Option<Uuid> {
+        self.customer_ref
+    }
+    /// The customer's personal data has been erased.
+    pub fn is_erased(&self) -> bool {
+        self.erased
     }
     pub fn delivery(&self, reply_id: Uuid) -> Option<Delivery> {
         self.replies.get(&reply_id).copied()
@@ -105,6 +115,18 @@ impl Ticket {
         }
         if !self.opened {
             return Err(TicketError::NotOpened);
+        }
+        // Nothing personal can be added once the key that would seal it is gone.
+        if self.erased
+            && matches!(
+                command,
+                TicketCommand::AddInternalNote { .. }
+                    | TicketCommand::QueueReply { .. }
+                    | TicketCommand::ReceiveCustomerMessage(_)
+                    | TicketCommand::RecordDeliveryFailure { .. }
+            )
+        {
+            return Err(TicketError::Erased);
         }
         match command {
             TicketCommand::Open(_) => Err(TicketError::AlreadyOpened),
@@ -203,6 +225,15 @@ impl Ticket {
             } => Ok(vec![TicketEvent::AcknowledgementSent {
                 provider_message_id,
             }]),
+            TicketCommand::RecordErasure { .. } if self.erased => Ok(Vec::new()),
+            // A ticket from before sealing has no key to delete.
+            TicketCommand::RecordErasure { reason } => match self.customer_ref {
+                Some(customer_ref) => Ok(vec![TicketEvent::CustomerDataErased {
+                    customer_ref,
+                    reason,
+                }]),
+                None => Err(TicketError::NotSealed),
+            },
         }
     }
 
@@ -225,6 +256,8 @@ impl Ticket {
             priority: open.priority,
             received_at: open.received_at,
             attachments: open.attachments,
+            customer_ref: open.customer_ref,
+            raw_mail: open.raw_mail,
         }];
         if let Some(to) = open.assignee {
             events.push(TicketEvent::TicketAssigned { from: None, to });
@@ -304,6 +337,7 @@ impl Ticket {
             mail_message_id: message.mail_message_id,
             attachments: message.attachments,
             received_at: message.received_at,
+            raw_mail: message.raw_mail,
         });
         Ok(events)
     }
@@ -336,9 +370,11 @@ impl Aggregate for Ticket {
                 category_id,
                 customer,
                 priority,
+                customer_ref,
                 ..
             } => {
                 self.opened = true;
+                self.customer_ref = customer_ref;
                 self.inquiry_number = Some(inquiry_number);
                 self.channel = Some(channel);
                 self.category_id = Some(category_id);
@@ -374,6 +410,11 @@ impl Aggregate for Ticket {
                 }
             }
             TicketEvent::AcknowledgementSent { .. } => self.acknowledged = true,
+            TicketEvent::CustomerDataErased { .. } => {
+                self.erased = true;
+                self.customer_email = None;
+                self.last_customer_mail_id = None;
+            }
             TicketEvent::SlaBreached { kind, cycle, .. } => self.sla_breaches.push((kind, cycle)),
             TicketEvent::InternalNoteAdded { .. }
             | TicketEvent::TicketClosed {}

@@ -191,6 +191,8 @@ async fn append_ticket(
         assignee: None,
         attachments: Vec::new(),
         received_at,
+        raw_mail: None,
+        customer_ref: None,
     }))];
     // Most old tickets are finished; some are still open.
     let stage = rng.next(10);
@@ -225,7 +227,11 @@ async fn append_ticket(
         let sink = EventSink::default();
         ticket.handle(command, &(), &sink).await?;
         for event in sink.collect().await {
-            rows.push(codec::encode(&event, &ctx.metadata())?);
+            rows.push(codec::encode(
+                &event,
+                &ctx.metadata(),
+                ticket.customer_ref(),
+            )?);
         }
     }
     let count = rows.len() as u64;

@@ -151,11 +151,14 @@ impl Ingestor {
         let ctx = CommandContext::new(Actor::Customer, OffsetDateTime::now_utc(), None);
         if let Some(ticket_id) = found {
             let loaded = self.tickets.load(ticket_id).await?.ticket;
-            if loaded.status() != Status::Closed {
+            // A closed ticket, or one whose customer data was erased, takes
+            // no new message: the mail opens a new inquiry instead.
+            if loaded.status() != Status::Closed && !loaded.is_erased() {
                 let command = TicketCommand::ReceiveCustomerMessage(Box::new(self.message(
                     &mail,
                     &from,
                     attachments,
+                    kept.raw_key,
                 )?));
                 return match self
                     .tickets
@@ -174,10 +177,11 @@ impl Ingestor {
                 .map(|n| n.to_string())
                 .unwrap_or_default();
             return self
-                .open(&mail, &from, claim, attachments, Some(previous))
+                .open(&mail, &from, claim, attachments, kept, Some(previous))
                 .await;
         }
-        self.open(&mail, &from, claim, attachments, None).await
+        self.open(&mail, &from, claim, attachments, kept, None)
+            .await
     }
 
     /// Steps 1–4 of the threading order.
@@ -254,6 +258,7 @@ impl Ingestor {
         mail: &Inbound,
         from: &CustomerEmail,
         attachments: Vec<Attachment>,
+        raw_key: &str,
     ) -> Result<CustomerMessage, domain::values::ValueError> {
         Ok(CustomerMessage {
             message_id: Uuid::now_v7(),
@@ -271,6 +276,7 @@ impl Ingestor {
             mail_message_id: mail.message_id.clone(),
             attachments,
             received_at: mail.date.unwrap_or_else(OffsetDateTime::now_utc),
+            raw_mail: Some(raw_key.to_owned()),
         })
     }
 
@@ -280,6 +286,7 @@ impl Ingestor {
         from: &CustomerEmail,
         claim: Claim,
         attachments: Vec<Attachment>,
+        kept: &Kept<'_>,
         previous: Option<String>,
     ) -> anyhow::Result<Ingested> {
         let db = self.tickets.store().db();
@@ -321,6 +328,8 @@ impl Ingestor {
             assignee: None,
             attachments,
             received_at,
+            raw_mail: Some(kept.raw_key.to_owned()),
+            customer_ref: None,
         };
         let ticket_id = open.ticket_id;
         let ctx = CommandContext::new(Actor::Customer, received_at, None);

@@ -43,6 +43,17 @@ pub async fn enqueue(
     }
 }
 
+/// Deletes every mail of a ticket, sent or not: after an erasure nothing
+/// is sent to the customer, and the mails themselves are personal data.
+#[instrument(skip(db))]
+pub async fn purge_ticket(db: &Db, ticket_id: Uuid) -> Result<u64, sqlx::Error> {
+    on_pool!(db, pool => sqlx::query("DELETE FROM mail_outbox WHERE ticket_id = ?")
+        .bind(ticket_id.to_string())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Due {
     pub outbox_id: String,

@@ -78,6 +78,10 @@ impl Reactor for MailReactor {
                     in_reply_to,
                 } => {
                     let ticket = self.tickets.load(ticket_id).await?.ticket;
+                    // Erased since: the address now reads as 削除済み.
+                    if ticket.is_erased() {
+                        continue;
+                    }
                     let number = ticket
                         .inquiry_number()
                         .map(|n| n.to_string())
@@ -97,6 +101,11 @@ impl Reactor for MailReactor {
                     )?;
                     outbox::enqueue(db, outbox_id, ticket_id, Kind::Reply(*reply_id), &mail)
                         .await?;
+                }
+                // The eraser purges too; doing it again here, in log order,
+                // removes a mail this reactor queued while the erasure ran.
+                TicketEvent::CustomerDataErased { .. } => {
+                    outbox::purge_ticket(db, ticket_id).await?;
                 }
                 _ => {}
             }

@@ -90,6 +90,29 @@ impl MailStore {
             Self::S3 { client, bucket } => get_object(client, bucket, key).await,
         }
     }
+
+    /// Deletes what is under `key`; deleting nothing is not an error, so an
+    /// interrupted erasure can simply run again.
+    #[tracing::instrument(name = "mail.store.delete", skip(self))]
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self {
+            Self::Dir(root) => match tokio::fs::remove_file(root.join(key)).await {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(e).with_context(|| format!("deleting {key}")),
+            },
+            Self::S3 { client, bucket } => {
+                client
+                    .delete_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .with_context(|| format!("deleting s3://{bucket}/{key}"))?;
+                Ok(())
+            }
+        }
+    }
 }
 
 /// An S3 client with the service's AWS configuration. Path-style

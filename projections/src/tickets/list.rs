@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use command_api::db::to_micros;
 use domain::TicketEvent;
+use domain::personal::ERASED_TEXT;
 
 use super::counters::Shape;
 use super::table;
@@ -156,6 +157,14 @@ impl ListRow {
                     subject.as_ref().map(|s| s.as_str()),
                     Some(body.as_str()),
                 ]));
+            }
+            // Only the inquiry number stays findable.
+            TicketEvent::CustomerDataErased { .. } => {
+                self.subject = ERASED_TEXT.into();
+                self.customer_name = ERASED_TEXT.into();
+                self.customer_email = None;
+                self.order_number = None;
+                self.search_text = searchable(&[Some(&self.inquiry_number)]);
             }
             _ => {}
         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use command_api::db::to_micros;
 use domain::TicketEvent;
+use domain::personal::ERASED_TEXT;
 use domain::ticket::Attachment;
 use serde_json::{Value, json};
 
@@ -107,6 +108,9 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
             delivery: None,
         }),
         TicketEvent::AcknowledgementSent { .. } => plain("acknowledged", json!({})),
+        TicketEvent::CustomerDataErased { reason, .. } => {
+            plain("erased", json!({ "reason": reason.as_str() }))
+        }
         TicketEvent::SlaBreached {
             kind,
             target_minutes,
@@ -130,6 +134,7 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
 pub struct Pending<'a> {
     entries: Vec<(&'a Envelope, Entry<'a>, String)>,
     deliveries: HashMap<(&'a str, String), &'static str>,
+    erased: Vec<&'a str>,
 }
 
 impl<'a> Pending<'a> {
@@ -159,6 +164,9 @@ impl<'a> Pending<'a> {
                 }
             }
             return;
+        }
+        if matches!(envelope.event, TicketEvent::CustomerDataErased { .. }) {
+            self.erased.push(&envelope.ticket_id);
         }
         if let Some(entry) = entry(&envelope.event) {
             let data = entry.data.to_string();
@@ -196,6 +204,16 @@ impl<'a> Pending<'a> {
         let sql = format!("UPDATE {timeline} SET delivery = ? WHERE ticket_id = ? AND ref_id = ?");
         for ((ticket_id, reply_id), state) in &self.deliveries {
             on_tx!(tx, t => sqlx::query(&sql).bind(*state).bind(*ticket_id).bind(reply_id).execute(&mut **t).await.map(|_| ()))?;
+        }
+        // Last, so entries inserted by this same batch are redacted too. The
+        // stand-ins are fixed, so a rebuild (whose events already read as
+        // 削除済み) writes exactly the same rows.
+        let redact = format!(
+            "UPDATE {timeline} SET body = ?, data = ? WHERE ticket_id = ? AND kind IN ('opened', 'note', 'reply', 'customer_message')"
+        );
+        let data = json!({ "subject": ERASED_TEXT, "erased": true }).to_string();
+        for ticket_id in &self.erased {
+            on_tx!(tx, t => sqlx::query(&redact).bind(ERASED_TEXT).bind(&data).bind(*ticket_id).execute(&mut **t).await.map(|_| ()))?;
         }
         Ok(())
     }

@@ -71,6 +71,11 @@ pub fn describe(event: &TicketEvent, names: &HashMap<i64, String>) -> Described 
         }),
         TicketEvent::TicketClosed {} => did("クローズ"),
         TicketEvent::TicketReopened {} => did("再オープン"),
+        TicketEvent::CustomerDataErased { reason, .. } => Described {
+            action: "個人情報の削除",
+            from: None,
+            to: Some(reason.label_ja().to_owned()),
+        },
     }
 }
 

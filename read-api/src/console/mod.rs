@@ -34,6 +34,9 @@ use command_api::http::contact::{Limits, RateLimit};
 pub struct ConsoleConfig {
     /// Login attempts allowed per client address.
     pub login_limit: RateLimit,
+    /// Where inbound mail is kept, so erasing a customer deletes their
+    /// files. `None`: erasure from the console is refused.
+    pub files: Option<projections::mail::store::MailStore>,
 }
 
 impl Default for ConsoleConfig {
@@ -43,6 +46,7 @@ impl Default for ConsoleConfig {
                 per_hour: 60,
                 per_day: 300,
             }),
+            files: None,
         }
     }
 }

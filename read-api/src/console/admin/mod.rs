@@ -1,8 +1,10 @@
-//! Admin pages: employees (A-1…A-6) and categories (A-7…A-11). Both are
+//! Admin pages: employees (A-1…A-6), categories (A-7…A-11), and erasing a
+//! customer's personal data. Employees and categories are
 //! plain reference tables edited in place (docs/event-store.md says why), so
 //! these handlers call the small table modules of the write side directly.
 
 mod categories;
+mod customers;
 mod employees;
 
 use axum::Router;
@@ -48,6 +50,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/console/admin/categories/{id}/delete",
             post(categories::delete),
+        )
+        .route(
+            "/console/admin/customers/erase",
+            get(customers::show).post(customers::submit),
         )
 }
 

@@ -1,0 +1,51 @@
+//! `madoguchi customer erase`: erasing one customer's personal data on request.
+
+use anyhow::{Context, bail};
+use command_api::commands::TicketService;
+use command_api::employees;
+use domain::Actor;
+use domain::ticket::ErasureReason;
+use domain::values::CustomerEmail;
+use projections::erasure::Eraser;
+
+use crate::settings::Settings;
+
+pub fn parse_reason(text: &str) -> Result<ErasureReason, String> {
+    ErasureReason::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = ErasureReason::ALL.iter().map(|r| r.as_str()).collect();
+        format!("one of {}", known.join(", "))
+    })
+}
+
+/// Erases the customer with this address, recorded as done by the admin
+/// `by`. The address is never printed or logged.
+pub async fn erase(
+    settings: &Settings,
+    email: &str,
+    reason: ErasureReason,
+    by: &str,
+) -> anyhow::Result<()> {
+    let email = CustomerEmail::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let db = crate::serve::connect_migrated(settings).await?;
+    let admin = employees::find_by_login(&db, by)
+        .await?
+        .with_context(|| format!("no employee with login {by}"))?;
+    if !admin.active || admin.role != employees::Role::Admin {
+        bail!("{by} is not an active admin; only admins erase customer data");
+    }
+    let tickets = TicketService::new(settings.event_store(&db)?);
+    let eraser = Eraser::new(tickets, settings.mail_store().await);
+    match eraser
+        .erase_email(&email, reason, Actor::Agent(admin.id))
+        .await?
+    {
+        Some(done) => println!(
+            "customer {} erased: {} tickets, {} stored mail files deleted",
+            done.customer, done.tickets, done.files
+        ),
+        None => {
+            println!("no customer data is kept for that address (never seen, or already erased)")
+        }
+    }
+    Ok(())
+}
