@@ -1,7 +1,8 @@
 //! Measures, side by side in one run against the same MariaDB at the same
 //! concurrency: (a) raw one-row INSERT + COMMIT transactions, and (b) the full
 //! `POST /api/v1/inquiries` path through HTTP, validation, inquiry-number
-//! allocation and the event store. Prints both rates, the ratio, p50 and p99.
+//! allocation and the event store, and (c) the same with personal fields
+//! sealed per customer. Prints the rates, the ratios, p50 and p99.
 //!
 //!   cargo run --release -p perf --bin bench-append -- --seconds 20
 
@@ -13,6 +14,7 @@ use command_api::commands::TicketService;
 use command_api::db::{Db, PoolSize};
 use command_api::event_store::EventStore;
 use command_api::http::{AppState, app};
+use command_api::vault::{MasterKey, Vault};
 use perf::{Measured, run_for};
 use sqlx::{Connection, Executor};
 
@@ -82,17 +84,50 @@ async fn main() -> anyhow::Result<()> {
     };
 
     eprintln!(
-        "(b) POST /api/v1/inquiries, {} clients, {}s",
+        "(b) POST /api/v1/inquiries, personal fields in clear, {} clients, {}s",
         args.clients, args.seconds
     );
-    let state = AppState::new(db.clone(), TicketService::new(EventStore::new(db.clone())));
+    let intake = post_inquiries(EventStore::new(db.clone()), &args).await?;
+    eprintln!(
+        "(c) POST /api/v1/inquiries, personal fields sealed per customer, {} clients, {}s",
+        args.clients, args.seconds
+    );
+    let master = MasterKey::from_base64(&MasterKey::generate())?;
+    let sealed_store = EventStore::new(db.clone()).with_vault(Vault::new(db.clone(), master));
+    let sealed = post_inquiries(sealed_store, &args).await?;
+
+    let ratio = intake.per_second() / raw.per_second();
+    print_row("raw INSERT+COMMIT", &raw);
+    print_row("POST /api/v1/inquiries", &intake);
+    print_row("  … sealed", &sealed);
+    println!(
+        "ratio intake/raw: {ratio:.2} (target >= 0.30); intake p99 {:.1} ms (target <= 50 ms)",
+        ms(intake.p99)
+    );
+    println!(
+        "ratio sealed/clear intake: {:.2}; sealed p99 {:.1} ms",
+        sealed.per_second() / intake.per_second(),
+        ms(sealed.p99)
+    );
+    admin_pool
+        .execute("DROP DATABASE IF EXISTS madoguchi_bench")
+        .await
+        .context("cleaning up")?;
+    Ok(())
+}
+
+/// Runs the intake path against `store` on its own port; every inquiry comes
+/// from a new address, so with sealing each one also creates a customer key.
+async fn post_inquiries(store: EventStore, args: &Args) -> anyhow::Result<Measured> {
+    let db = store.db().clone();
+    let state = AppState::new(db, TicketService::new(store));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/v1/inquiries", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app(state)).await });
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.clients)
         .build()?;
-    let intake = run_for("intake", args.clients, duration, move |c, i| {
+    Ok(run_for("intake", args.clients, Duration::from_secs(args.seconds), move |c, i| {
         let (client, url) = (client.clone(), url.clone());
         async move {
             let body = serde_json::json!({
@@ -107,20 +142,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     })
-    .await;
-
-    let ratio = intake.per_second() / raw.per_second();
-    print_row("raw INSERT+COMMIT", &raw);
-    print_row("POST /api/v1/inquiries", &intake);
-    println!(
-        "ratio intake/raw: {ratio:.2} (target >= 0.30); intake p99 {:.1} ms (target <= 50 ms)",
-        ms(intake.p99)
-    );
-    admin_pool
-        .execute("DROP DATABASE IF EXISTS madoguchi_bench")
-        .await
-        .context("cleaning up")?;
-    Ok(())
+    .await)
 }
 
 fn ms(d: Duration) -> f64 {
