@@ -9,6 +9,8 @@ use command_api::event_store::EventStore;
 use command_api::http::fields::Fields;
 use command_api::intake::{self, Start};
 use command_api::on_pool;
+use command_api::testing::sealed_store;
+use command_api::triage_rules::{self, RuleInput};
 use cqrs_es::Aggregate;
 use domain::metadata::CommandContext;
 use domain::{Actor, Channel, Priority, Ticket, TicketCommand};
@@ -49,8 +51,11 @@ async fn the_default_rules_catch_urgent_inquiries() {
         let raised = rules::judge(
             &rules,
             &format!("{}\n{}", inquiry.subject, inquiry.body),
-            category,
-            channel,
+            rules::Facts {
+                category_id: category,
+                channel,
+                days_since_previous: None,
+            },
         )
         .is_some();
         match (inquiry.urgent, raised) {
@@ -75,7 +80,17 @@ async fn the_default_rules_catch_urgent_inquiries() {
 }
 
 async fn open(db: &Db, tickets: &TicketService, subject: &str, body: &str) -> Uuid {
-    let request = json!({ "category_id": 1, "subject": subject, "body": body, "customer_name": "山田", "customer_email": "taro@example.jp" });
+    open_from(db, tickets, "taro@example.jp", subject, body).await
+}
+
+async fn open_from(
+    db: &Db,
+    tickets: &TicketService,
+    email: &str,
+    subject: &str,
+    body: &str,
+) -> Uuid {
+    let request = json!({ "category_id": 1, "subject": subject, "body": body, "customer_name": "山田", "customer_email": email });
     let map = request.as_object().cloned().unwrap_or_default();
     let mut fields = Fields::new(&map);
     let inquiry = intake::read_inquiry(db, &mut fields, false)
@@ -199,7 +214,64 @@ async fn an_agents_choice_stands_and_rule_edits_apply_at_once(db: Db) {
     );
 }
 
+async fn a_repeat_contact_within_the_window_raises_the_priority(db: Db) {
+    let tickets = TicketService::new(sealed_store(&db));
+    let worker = Worker::reactor(
+        tickets.store().clone(),
+        Arc::new(TriageReactor::new(tickets.clone())),
+    );
+    let rule = RuleInput {
+        name: "1週間以内の再問い合わせ".into(),
+        keywords: Vec::new(),
+        priority: "high",
+        tag: "repeat".into(),
+        active: true,
+        category_id: None,
+        channel: None,
+        repeat_within_days: Some(7),
+    };
+    let rule_id = triage_rules::create(&db, &rule).await.expect("creates");
+    let calm = ("サイズについて", "Mサイズの着丈を教えてください。");
+    let first = open_from(&db, &tickets, "kana@example.jp", calm.0, calm.1).await;
+    // The same customer, whatever case the address is typed in.
+    let again = open_from(&db, &tickets, "KANA@example.JP", calm.0, calm.1).await;
+    let stranger = open_from(&db, &tickets, "mio@example.jp", calm.0, calm.1).await;
+    // Another customer whose previous inquiry was ten days ago.
+    let old = open_from(&db, &tickets, "rin@example.jp", calm.0, calm.1).await;
+    on_pool!(&db, pool => sqlx::query("UPDATE stream_claims SET claimed_at = claimed_at - ? WHERE aggregate_id = ?")
+        .bind(10 * 86_400_000_000_i64)
+        .bind(old.to_string())
+        .execute(pool)
+        .await
+        .map(|_| ()))
+    .expect("ages the claim");
+    let later = open_from(&db, &tickets, "rin@example.jp", calm.0, calm.1).await;
+    run(&worker).await;
+
+    let priority = |id| {
+        let tickets = tickets.clone();
+        async move { tickets.load(id).await.expect("loads").ticket.priority() }
+    };
+    assert_eq!(priority(first).await, Priority::Medium, "a first contact");
+    assert_eq!(
+        priority(again).await,
+        Priority::High,
+        "a repeat within 7 days"
+    );
+    assert_eq!(priority(stranger).await, Priority::Medium);
+    assert_eq!(
+        priority(later).await,
+        Priority::Medium,
+        "outside the window"
+    );
+    let raised = triage_event(&tickets, again).await.expect("raised");
+    assert_eq!(raised["payload"]["rule_id"], rule_id);
+    assert_eq!(raised["payload"]["matched"], "7日以内の再問い合わせ");
+    assert_eq!(raised["actor"], "system:triage");
+}
+
 command_api::contract_tests!(
     urgent_words_raise_the_priority_as_system_triage,
-    an_agents_choice_stands_and_rule_edits_apply_at_once
+    an_agents_choice_stands_and_rule_edits_apply_at_once,
+    a_repeat_contact_within_the_window_raises_the_priority,
 );

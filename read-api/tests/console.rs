@@ -334,6 +334,8 @@ async fn authorization_matrix(db: Db) {
         ("/console/analytics".to_owned(), Role::Supervisor),
         ("/console/analytics.csv".to_owned(), Role::Supervisor),
         ("/console/canned-replies".to_owned(), Role::Supervisor),
+        ("/console/triage-rules".to_owned(), Role::Supervisor),
+        ("/console/triage-rules/1".to_owned(), Role::Supervisor),
         ("/console/admin/employees".to_owned(), Role::Admin),
         ("/console/admin/employees/1".to_owned(), Role::Admin),
         ("/console/admin/categories".to_owned(), Role::Admin),
@@ -361,6 +363,8 @@ async fn authorization_matrix(db: Db) {
         ("/console/canned-replies", Role::Supervisor),
         ("/console/canned-replies/1", Role::Supervisor),
         ("/console/canned-replies/1/delete", Role::Supervisor),
+        ("/console/triage-rules", Role::Supervisor),
+        ("/console/triage-rules/1", Role::Supervisor),
         ("/console/admin/employees", Role::Admin),
         ("/console/admin/employees/2", Role::Admin),
         ("/console/admin/employees/2/active", Role::Admin),
@@ -951,6 +955,87 @@ async fn admin_erases_a_customer_from_the_console(db: Db) {
     assert_eq!(app.event_count().await, head);
 }
 
+async fn supervisors_manage_triage_rules_in_the_console(db: Db) {
+    const RULES: &str = "/console/triage-rules";
+    let app = TestApp::start(db.clone()).await;
+    let supervisor = app.login("super1").await;
+    let list = app.get(Some(&supervisor), RULES).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("消費者センター"),
+        "the default rules are listed"
+    );
+    // A rule with no condition at all, and a bad window: each field says why.
+    let refused = app
+        .post(
+            Some(&supervisor),
+            RULES,
+            &[
+                ("name", ""),
+                ("priority", "urgent"),
+                ("repeat_within_days", "400"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "ルール名は1〜100文字で入力してください。",
+        "再問い合わせの日数は1〜365の整数で入力してください。",
+    ] {
+        assert!(refused.body.contains(message), "{message}");
+    }
+    let created = app
+        .post(
+            Some(&supervisor),
+            RULES,
+            &[
+                ("name", "ふわふわケトルの不具合"),
+                ("keywords", "ふわふわケトル\n湯沸かし不良"),
+                ("priority", "urgent"),
+                ("tag", "kettle"),
+                ("active", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let rule_id: i64 = command_api::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM triage_rules WHERE name = 'ふわふわケトルの不具合'").fetch_one(pool).await)
+        .expect("stored");
+    let listed = app.get(Some(&supervisor), RULES).await;
+    assert!(listed.body.contains("ルールを追加しました。"));
+    assert!(listed.body.contains("ふわふわケトルの不具合"));
+    // Edited: made a repeat-contact rule and switched off (the box unticked).
+    let edit = format!("{RULES}/{rule_id}");
+    let form = app.get(Some(&supervisor), &edit).await;
+    assert!(
+        form.body.contains("湯沸かし不良"),
+        "the edit form is filled in"
+    );
+    let saved = app
+        .post(
+            Some(&supervisor),
+            &edit,
+            &[
+                ("name", "ふわふわケトルの不具合"),
+                ("keywords", ""),
+                ("priority", "high"),
+                ("repeat_within_days", "14"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stored: (String, bool, i64) = command_api::on_pool!(&db, pool => sqlx::query_as("SELECT priority, active, CAST(repeat_within_days AS SIGNED) FROM triage_rules WHERE id = ?").bind(rule_id).fetch_one(pool).await)
+        .expect("stored");
+    assert_eq!(stored, ("high".into(), false, 14));
+    let listed = app.get(Some(&supervisor), RULES).await;
+    assert!(listed.body.contains("14日以内の再問い合わせ"));
+    assert_eq!(
+        app.get(Some(&supervisor), &format!("{RULES}/999999"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 async fn phone_inquiries_and_presence(db: Db) {
     let app = TestApp::start(db).await;
     let agent = app.login("agent1").await;
@@ -1031,5 +1116,6 @@ command_api::contract_tests!(
     accounts_lock_disable_and_reset,
     admin_refuses_deleting_what_tickets_use,
     admin_erases_a_customer_from_the_console,
+    supervisors_manage_triage_rules_in_the_console,
     phone_inquiries_and_presence,
 );

@@ -11,7 +11,7 @@ pub mod openapi;
 pub mod respond;
 pub mod ticket_fields;
 mod tickets;
-mod triage_rules;
+pub mod triage_rules;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

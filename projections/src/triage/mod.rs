@@ -8,7 +8,7 @@ pub mod rules;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use command_api::commands::TicketService;
+use command_api::commands::{CUSTOMER_TICKET_CLAIM, TicketService};
 use command_api::on_pool;
 use domain::metadata::CommandContext;
 use domain::{Actor, TicketCommand, TicketEvent};
@@ -29,6 +29,30 @@ impl TriageReactor {
             tickets: Arc::new(tickets),
         }
     }
+
+    /// Whole days between this ticket's opening and the same customer's
+    /// previous one. The customer was found by the keyed hash of their
+    /// address when the ticket was opened; their tickets are listed by the
+    /// claims written with each, stamped when recorded.
+    async fn days_since_previous(
+        &self,
+        customer: Uuid,
+        ticket: Uuid,
+        opened_at: i64,
+    ) -> anyhow::Result<Option<i64>> {
+        let db = self.tickets.store().db();
+        let previous: Option<i64> = on_pool!(db, pool => sqlx::query_scalar(
+            "SELECT MAX(claimed_at) FROM stream_claims WHERE claim_kind = ? AND claim_value LIKE ? AND aggregate_id <> ? AND claimed_at <= ?",
+        )
+        .bind(CUSTOMER_TICKET_CLAIM)
+        .bind(format!("{customer}/%"))
+        .bind(ticket.to_string())
+        .bind(opened_at)
+        .fetch_one(pool)
+        .await)?;
+        const DAY_MICROS: i64 = 86_400_000_000;
+        Ok(previous.map(|at| (opened_at - at) / DAY_MICROS))
+    }
 }
 
 #[async_trait]
@@ -44,23 +68,36 @@ impl Reactor for TriageReactor {
             return Ok(());
         }
         for envelope in batch {
-            let text = match &envelope.event {
+            let (text, opened) = match &envelope.event {
                 TicketEvent::TicketOpened { subject, body, .. } => {
-                    format!("{}\n{}", subject.as_str(), body.as_str())
+                    (format!("{}\n{}", subject.as_str(), body.as_str()), true)
                 }
-                TicketEvent::CustomerMessageReceived { subject, body, .. } => {
+                TicketEvent::CustomerMessageReceived { subject, body, .. } => (
                     format!(
                         "{}\n{}",
                         subject.as_ref().map_or("", |s| s.as_str()),
                         body.as_str()
-                    )
-                }
+                    ),
+                    false,
+                ),
                 _ => continue,
             };
             let ticket_id = Uuid::parse_str(&envelope.ticket_id)?;
             let ticket = self.tickets.load(ticket_id).await?.ticket;
-            let Some(verdict) = rules::judge(&rules, &text, ticket.category_id(), ticket.channel())
-            else {
+            let days_since_previous = match (opened, ticket.customer_ref()) {
+                (true, Some(customer)) => {
+                    let opened_at = command_api::db::to_micros(envelope.metadata.occurred_at);
+                    self.days_since_previous(customer, ticket_id, opened_at)
+                        .await?
+                }
+                _ => None,
+            };
+            let facts = rules::Facts {
+                category_id: ticket.category_id(),
+                channel: ticket.channel(),
+                days_since_previous,
+            };
+            let Some(verdict) = rules::judge(&rules, &text, facts) else {
                 continue;
             };
             if verdict.rule.priority <= ticket.priority() {

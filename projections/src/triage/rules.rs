@@ -17,6 +17,8 @@ pub struct Rule {
     pub tag: String,
     pub category_id: Option<i64>,
     pub channel: Option<Channel>,
+    /// Matches only when the customer's previous inquiry is this recent.
+    pub repeat_within_days: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -28,13 +30,14 @@ struct RuleRow {
     tag: String,
     category_id: Option<i64>,
     channel: Option<String>,
+    repeat_within_days: Option<i64>,
 }
 
 /// The active rules, read afresh each time so edits apply without a restart.
 #[instrument(skip(db))]
 pub async fn load_active(db: &Db) -> Result<Vec<Rule>, sqlx::Error> {
     let rows: Vec<RuleRow> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT id, name, keywords, priority, tag, category_id, channel FROM triage_rules WHERE active = TRUE ORDER BY id",
+        "SELECT id, name, keywords, priority, tag, category_id, channel, CAST(repeat_within_days AS SIGNED) AS repeat_within_days FROM triage_rules WHERE active = TRUE ORDER BY id",
     )
     .fetch_all(pool)
     .await)?;
@@ -55,6 +58,7 @@ pub async fn load_active(db: &Db) -> Result<Vec<Rule>, sqlx::Error> {
                 name: row.name,
                 tag: row.tag,
                 category_id: row.category_id,
+                repeat_within_days: row.repeat_within_days,
             })
         })
         .collect())
@@ -67,27 +71,43 @@ pub struct Verdict<'a> {
     pub matched: String,
 }
 
+/// What is known about the inquiry besides its text.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Facts {
+    pub category_id: Option<i64>,
+    pub channel: Option<Channel>,
+    /// Whole days since the same customer's previous inquiry was opened;
+    /// `None` for a first contact, and for later messages on a ticket.
+    pub days_since_previous: Option<i64>,
+}
+
 /// The most urgent rule the text satisfies, if any. A rule with keywords
-/// needs one of them in the text; a category or channel, when set, must
-/// also agree.
-pub fn judge<'a>(
-    rules: &'a [Rule],
-    text: &str,
-    category_id: Option<i64>,
-    channel: Option<Channel>,
-) -> Option<Verdict<'a>> {
+/// needs one of them in the text; a category, channel or repeat-contact
+/// window, when set, must also agree.
+pub fn judge<'a>(rules: &'a [Rule], text: &str, facts: Facts) -> Option<Verdict<'a>> {
     let folded = fold_for_matching(text);
     rules
         .iter()
-        .filter(|rule| rule.category_id.is_none_or(|c| Some(c) == category_id))
-        .filter(|rule| rule.channel.is_none_or(|c| Some(c) == channel))
+        .filter(|rule| {
+            rule.category_id
+                .is_none_or(|c| Some(c) == facts.category_id)
+        })
+        .filter(|rule| rule.channel.is_none_or(|c| Some(c) == facts.channel))
+        .filter(|rule| {
+            rule.repeat_within_days
+                .is_none_or(|window| facts.days_since_previous.is_some_and(|d| d <= window))
+        })
         .filter_map(|rule| {
             if rule.keywords.is_empty() {
-                // A rule of conditions alone (a category, a channel).
-                return (rule.category_id.is_some() || rule.channel.is_some()).then(|| Verdict {
-                    rule,
-                    matched: rule.name.clone(),
-                });
+                // A rule of conditions alone (a category, a channel, a repeat).
+                let matched = match rule.repeat_within_days {
+                    Some(window) => format!("{window}日以内の再問い合わせ"),
+                    None => rule.name.clone(),
+                };
+                return (rule.category_id.is_some()
+                    || rule.channel.is_some()
+                    || rule.repeat_within_days.is_some())
+                .then_some(Verdict { rule, matched });
             }
             rule.keywords
                 .iter()
@@ -113,6 +133,14 @@ mod tests {
             tag: String::new(),
             category_id: None,
             channel: None,
+            repeat_within_days: None,
+        }
+    }
+
+    fn facts(channel: Option<Channel>) -> Facts {
+        Facts {
+            channel,
+            ..Facts::default()
         }
     }
 
@@ -123,15 +151,15 @@ mod tests {
             rule(2, &["発火"], Priority::Urgent),
         ];
         assert_eq!(
-            judge(&rules, "ﾍﾝｷﾝしてください", None, None).map(|v| v.rule.id),
+            judge(&rules, "ﾍﾝｷﾝしてください", facts(None)).map(|v| v.rule.id),
             Some(1)
         );
         assert_eq!(
-            judge(&rules, "返金と、充電中に発火しました", None, None)
+            judge(&rules, "返金と、充電中に発火しました", facts(None))
                 .map(|v| (v.rule.id, v.matched)),
             Some((2, "発火".into()))
         );
-        assert!(judge(&rules, "サイズの質問です", None, None).is_none());
+        assert!(judge(&rules, "サイズの質問です", facts(None)).is_none());
     }
 
     #[test]
@@ -139,7 +167,28 @@ mod tests {
         let mut phone_only = rule(3, &["至急"], Priority::High);
         phone_only.channel = Some(Channel::Phone);
         let rules = [phone_only];
-        assert!(judge(&rules, "至急お願いします", None, Some(Channel::Form)).is_none());
-        assert!(judge(&rules, "至急お願いします", None, Some(Channel::Phone)).is_some());
+        assert!(judge(&rules, "至急お願いします", facts(Some(Channel::Form))).is_none());
+        assert!(judge(&rules, "至急お願いします", facts(Some(Channel::Phone))).is_some());
+    }
+
+    #[test]
+    fn a_repeat_contact_matches_only_within_its_window() {
+        let mut repeat = rule(4, &[], Priority::High);
+        repeat.repeat_within_days = Some(7);
+        let rules = [repeat];
+        let after = |days| Facts {
+            days_since_previous: days,
+            ..Facts::default()
+        };
+        assert_eq!(
+            judge(&rules, "サイズの質問です", after(Some(3))).map(|v| v.matched),
+            Some("7日以内の再問い合わせ".into())
+        );
+        assert!(judge(&rules, "サイズの質問です", after(Some(7))).is_some());
+        assert!(judge(&rules, "サイズの質問です", after(Some(8))).is_none());
+        assert!(
+            judge(&rules, "サイズの質問です", after(None)).is_none(),
+            "a first contact"
+        );
     }
 }

@@ -33,6 +33,7 @@ pub fn page(staff: &Staff, title: &str, body: Markup) -> Markup {
                         @if role >= Role::Supervisor {
                             a href="/console/analytics" { "分析" }
                             a href="/console/canned-replies" { "定型文" }
+                            a href="/console/triage-rules" { "自動振り分け" }
                         }
                         @if role >= Role::Admin {
                             a href="/console/admin/employees" { "社員管理" }

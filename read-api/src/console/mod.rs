@@ -22,6 +22,7 @@ mod phone;
 mod presence;
 pub mod session;
 mod tickets;
+mod triage;
 
 use axum::response::Redirect;
 use axum::routing::get;
@@ -73,6 +74,7 @@ pub fn router(
         .route("/console/analytics", get(analytics::show))
         .route("/console/analytics.csv", get(analytics::csv))
         .merge(canned::router())
+        .merge(triage::router())
         .merge(admin::router())
         .merge(assets::router())
         .layer(Extension(config))

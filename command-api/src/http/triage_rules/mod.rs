@@ -7,7 +7,7 @@ use axum::routing::post;
 
 use super::AppState;
 
-pub use save::{__path_create, __path_update};
+pub use save::{__path_create, __path_update, read as read_rule};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,13 +1,15 @@
 //! `POST /api/v1/triage-rules` (create) and `POST /api/v1/triage-rules/{id}`
 //! (replace): `{name, keywords: [..], priority: high|urgent, tag?, active?,
-//! category_id?, channel?}`. Supervisors and admins only.
+//! category_id?, channel?, repeat_within_days?}`. Supervisors and admins
+//! only. The console's rule form is read by the same [`read`].
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::categories;
+use crate::db::Db;
 use crate::employees::Role;
 use crate::http::AppState;
 use crate::http::error::ApiError;
@@ -17,8 +19,12 @@ use crate::triage_rules::{self, RuleInput};
 
 const MAX_KEYWORD_CHARS: usize = 50;
 
-async fn read(state: &AppState, body: &JsonObject) -> Result<RuleInput, ApiError> {
-    let mut fields = Fields::new(&body.fields);
+/// Longest repeat-contact window a rule may have.
+const MAX_REPEAT_DAYS: i64 = 365;
+
+/// A rule from its fields, or 422 with a Japanese message per field.
+pub async fn read(db: &Db, body: &Map<String, Value>) -> Result<RuleInput, ApiError> {
+    let mut fields = Fields::new(body);
     let name = fields
         .text("name")
         .map(str::trim)
@@ -27,7 +33,7 @@ async fn read(state: &AppState, body: &JsonObject) -> Result<RuleInput, ApiError
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         fields.error("name", "ルール名は1〜100文字で入力してください。");
     }
-    let keywords: Vec<String> = match body.fields.get("keywords") {
+    let keywords: Vec<String> = match body.get("keywords") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
             .iter()
@@ -72,23 +78,44 @@ async fn read(state: &AppState, body: &JsonObject) -> Result<RuleInput, ApiError
             None
         }
     };
-    let category_id = match body.fields.get("category_id") {
+    let category_id = match body.get("category_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.is_empty() => None,
         Some(_) => fields.id("category_id"),
     };
     if let Some(id) = category_id
-        && !categories::is_active(&state.db, id).await?
+        && !categories::is_active(db, id).await?
     {
         fields.error(
             "category_id",
             "選択されたカテゴリは存在しないか、無効になっています。",
         );
     }
-    if keywords.is_empty() && category_id.is_none() && channel.is_none() {
+    let repeat_within_days = match body.get("repeat_within_days") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(value) => match value
+            .as_i64()
+            .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+        {
+            Some(days) if (1..=MAX_REPEAT_DAYS).contains(&days) => Some(days),
+            _ => {
+                fields.error(
+                    "repeat_within_days",
+                    format!("再問い合わせの日数は1〜{MAX_REPEAT_DAYS}の整数で入力してください。"),
+                );
+                None
+            }
+        },
+    };
+    if keywords.is_empty()
+        && category_id.is_none()
+        && channel.is_none()
+        && repeat_within_days.is_none()
+    {
         fields.error(
             "keywords",
-            "キーワード、カテゴリ、チャネルのいずれかを指定してください。",
+            "キーワード、カテゴリ、チャネル、再問い合わせのいずれかを指定してください。",
         );
     }
     let tag = fields
@@ -98,11 +125,12 @@ async fn read(state: &AppState, body: &JsonObject) -> Result<RuleInput, ApiError
         .chars()
         .take(32)
         .collect();
-    let active = body
-        .fields
-        .get("active")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
+    let active = match body.get("active") {
+        Some(Value::Bool(active)) => *active,
+        // An HTML checkbox.
+        Some(Value::String(s)) => s == "true",
+        _ => true,
+    };
     fields.finish()?;
     Ok(RuleInput {
         name,
@@ -112,6 +140,7 @@ async fn read(state: &AppState, body: &JsonObject) -> Result<RuleInput, ApiError
         active,
         category_id,
         channel,
+        repeat_within_days,
     })
 }
 
@@ -125,7 +154,7 @@ pub async fn create(
     body: JsonObject,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     agent.require(Role::Supervisor)?;
-    let rule = read(&state, &body).await?;
+    let rule = read(&state.db, &body.fields).await?;
     let id = triage_rules::create(&state.db, &rule).await?;
     tracing::info!(rule_id = id, employee = agent.0.id, "triage rule created");
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -143,7 +172,7 @@ pub async fn update(
     body: JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     agent.require(Role::Supervisor)?;
-    let rule = read(&state, &body).await?;
+    let rule = read(&state.db, &body.fields).await?;
     if !triage_rules::update(&state.db, id, &rule).await? {
         return Err(ApiError::NotFound);
     }
