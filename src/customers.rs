@@ -1,5 +1,7 @@
 //! `madoguchi customer erase`: erasing one customer's personal data on request.
 
+use std::io::BufRead;
+
 use anyhow::{Context, bail};
 use command_api::commands::TicketService;
 use command_api::employees;
@@ -7,8 +9,25 @@ use domain::Actor;
 use domain::ticket::ErasureReason;
 use domain::values::CustomerEmail;
 use projections::erasure::Eraser;
+use uuid::Uuid;
 
 use crate::settings::Settings;
+
+/// Whose data to erase.
+pub enum Who {
+    Email(String),
+    Customer(Uuid),
+}
+
+/// One line from stdin: the address, kept out of the command line.
+pub fn read_email() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the address from stdin")?;
+    Ok(line.trim().to_owned())
+}
 
 pub fn parse_reason(text: &str) -> Result<ErasureReason, String> {
     ErasureReason::parse(text).ok_or_else(|| {
@@ -17,15 +36,14 @@ pub fn parse_reason(text: &str) -> Result<ErasureReason, String> {
     })
 }
 
-/// Erases the customer with this address, recorded as done by the admin
-/// `by`. The address is never printed or logged.
+/// Erases the customer, recorded as done by the admin `by`. The address is
+/// never printed or logged.
 pub async fn erase(
     settings: &Settings,
-    email: &str,
+    who: Who,
     reason: ErasureReason,
     by: &str,
 ) -> anyhow::Result<()> {
-    let email = CustomerEmail::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let db = crate::serve::connect_migrated(settings).await?;
     let admin = employees::find_by_login(&db, by)
         .await?
@@ -35,10 +53,16 @@ pub async fn erase(
     }
     let tickets = TicketService::new(settings.event_store(&db)?);
     let eraser = Eraser::new(tickets, settings.mail_store().await);
-    match eraser
-        .erase_email(&email, reason, Actor::Agent(admin.id))
-        .await?
-    {
+    let actor = Actor::Agent(admin.id);
+    let done = match who {
+        Who::Email(email) => {
+            let email =
+                CustomerEmail::parse(&email).map_err(|e| anyhow::anyhow!("address: {e}"))?;
+            eraser.erase_email(&email, reason, actor).await?
+        }
+        Who::Customer(customer) => Some(eraser.erase(customer, reason, actor).await?),
+    };
+    match done {
         Some(done) => println!(
             "customer {} erased: {} tickets, {} stored mail files deleted",
             done.customer, done.tickets, done.files

@@ -122,8 +122,15 @@ enum CustomerCommand {
     /// Erases a customer's personal data from every ticket, mail file and
     /// read model by deleting their data key. Cannot be undone.
     Erase {
+        /// The customer's address. Without it (and without --customer) the
+        /// address is read from stdin, so it stays out of process lists and
+        /// the records of whatever started the command.
+        #[arg(long, conflicts_with = "customer")]
+        email: Option<String>,
+        /// The customer's reference, as the history shows it (to finish an
+        /// erasure, or erase a phone caller who gave no address).
         #[arg(long)]
-        email: String,
+        customer: Option<uuid::Uuid>,
         /// customer_request, retention or legal.
         #[arg(long, value_parser = customers::parse_reason)]
         reason: domain::ticket::ErasureReason,
@@ -208,8 +215,21 @@ async fn run(command: Action, settings: Settings) -> anyhow::Result<()> {
             mail_ingest::run(&settings, file, dir, queue).await
         }
         Action::Customer {
-            command: CustomerCommand::Erase { email, reason, by },
-        } => customers::erase(&settings, &email, reason, &by).await,
+            command:
+                CustomerCommand::Erase {
+                    email,
+                    customer,
+                    reason,
+                    by,
+                },
+        } => {
+            let who = match (email, customer) {
+                (_, Some(customer)) => customers::Who::Customer(customer),
+                (Some(email), None) => customers::Who::Email(email),
+                (None, None) => customers::Who::Email(customers::read_email()?),
+            };
+            customers::erase(&settings, who, reason, &by).await
+        }
         Action::Healthcheck { .. } => Ok(()),
     }
 }

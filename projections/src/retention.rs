@@ -60,25 +60,34 @@ impl Retention {
             .collect())
     }
 
-    /// Erases every customer due at `now`; returns how many.
+    /// Erases every customer due at `now`; returns how many were erased.
+    /// One customer that fails does not hold back the others: it is logged
+    /// and tried again on the next pass.
     pub async fn run_once(&self, now: OffsetDateTime) -> anyhow::Result<usize> {
         let due = self.due(now).await?;
+        let mut erased = 0;
         for &customer in &due {
-            self.eraser
-                .erase(
-                    customer,
-                    ErasureReason::Retention,
-                    Actor::System("retention".into()),
-                )
-                .await?;
+            let actor = Actor::System("retention".into());
+            match self
+                .eraser
+                .erase(customer, ErasureReason::Retention, actor)
+                .await
+            {
+                Ok(_) => erased += 1,
+                Err(error) => tracing::warn!(
+                    %customer,
+                    error = %format!("{error:#}"),
+                    "retention erasure failed; retrying next pass"
+                ),
+            }
         }
-        if !due.is_empty() {
+        if erased > 0 {
             tracing::info!(
-                customers = due.len(),
+                customers = erased,
                 "retention period passed: customer data erased"
             );
         }
-        Ok(due.len())
+        Ok(erased)
     }
 
     /// Runs a pass every hour until shut down.

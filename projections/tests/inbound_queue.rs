@@ -263,3 +263,61 @@ async fn mail_stored_in_s3_reaches_its_ticket_through_sqs(db: Db) {
 }
 
 command_api::contract_tests!(mail_stored_in_s3_reaches_its_ticket_through_sqs);
+
+/// Erasure deletes a stored mail for good: the bucket is versioned, so every
+/// version goes, not just the current one behind a delete marker. A longer
+/// key that merely starts with the same text is left alone.
+#[tokio::test]
+async fn deleting_a_mail_object_removes_every_version() {
+    let Some(endpoint) = moto::endpoint("deleting_a_mail_object_removes_every_version") else {
+        return;
+    };
+    let aws = Aws::new(&endpoint).await;
+    let bucket = aws.bucket("raw-mail").await;
+    aws.s3
+        .put_bucket_versioning()
+        .bucket(&bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("enables versioning");
+    let key = "inbound/abc.eml";
+    let store = MailStore::s3(&aws.config, &bucket);
+    for body in [b"first".as_slice(), b"second".as_slice()] {
+        aws.s3
+            .put_object()
+            .bucket(&bucket)
+            .key(key)
+            .body(body.to_vec().into())
+            .send()
+            .await
+            .expect("puts");
+    }
+    store
+        .put("inbound/abc.eml.other", b"someone else")
+        .await
+        .expect("puts");
+
+    store.delete(key).await.expect("deletes");
+    store.delete(key).await.expect("deleting again is fine");
+
+    let left = aws
+        .s3
+        .list_object_versions()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("lists");
+    let keys: Vec<&str> = left
+        .versions()
+        .iter()
+        .filter_map(|v| v.key())
+        .chain(left.delete_markers().iter().filter_map(|m| m.key()))
+        .collect();
+    assert_eq!(keys, vec!["inbound/abc.eml.other"]);
+    assert_eq!(store.get(key).await.expect("reads"), None);
+}

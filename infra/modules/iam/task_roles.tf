@@ -1,7 +1,8 @@
-# Task roles are what the application code runs as. command-api, read-api
-# and migrate only talk to the database, whose credentials arrive as
-# secrets through the execution role, so their task roles grant nothing
-# (beyond ECS Exec where it is enabled).
+# Task roles are what the application code runs as. command-api and migrate
+# only talk to the database, whose credentials arrive as secrets through the
+# execution role, so their task roles grant nothing (beyond ECS Exec where it
+# is enabled). read-api may delete a customer's stored mail: the admins'
+# erasure page runs there.
 resource "aws_iam_role" "task" {
   for_each = local.task_roles
 
@@ -42,8 +43,16 @@ data "aws_iam_policy_document" "projections" {
 
   statement {
     sid       = "RawMailObjects"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
     resources = ["${var.raw_mail_bucket_arn}/*"]
+  }
+
+  # Erasure (retention, and the CLI run as a projections task) deletes every
+  # version of a customer's mail objects, so it lists them first.
+  statement {
+    sid       = "ListRawMailVersions"
+    actions   = ["s3:ListBucketVersions"]
+    resources = [var.raw_mail_bucket_arn]
   }
 
   # Decrypt: queue messages and mail objects. GenerateDataKey: objects the
@@ -64,6 +73,28 @@ resource "aws_iam_role_policy" "projections" {
   name   = "projections"
   role   = aws_iam_role.task["projections"].id
   policy = data.aws_iam_policy_document.projections.json
+}
+
+# read-api serves the admins' erasure page, which deletes the customer's
+# raw mail and attachments (every version) and nothing else.
+data "aws_iam_policy_document" "read_api" {
+  statement {
+    sid       = "EraseRawMail"
+    actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+    resources = ["${var.raw_mail_bucket_arn}/*"]
+  }
+
+  statement {
+    sid       = "ListRawMailVersions"
+    actions   = ["s3:ListBucketVersions"]
+    resources = [var.raw_mail_bucket_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "read_api" {
+  name   = "read-api"
+  role   = aws_iam_role.task["read-api"].id
+  policy = data.aws_iam_policy_document.read_api.json
 }
 
 data "aws_iam_policy_document" "exec" {

@@ -8,10 +8,10 @@
 #     secrets only at start. Quarterly, or when someone with access leaves.
 #   secret-key: signs sessions and CSRF tokens. Rotating it signs everyone
 #     out, so do it outside support hours. Yearly or on suspicion.
-#   master-key: wraps the per-customer data keys. Never replace it in place:
-#     introduce a new key version, re-wrap the data keys with the app's
-#     re-wrap command, then retire the old one. Automatic rotation would
-#     make every stored data key unreadable, so it is deliberately off.
+#   master-key: wraps the per-customer data keys. Never replace it: every
+#     stored data key would become unreadable, and with them all personal
+#     data. Rotation is not supported yet (wrapped keys carry no key version
+#     and the app has no re-wrap command), so automatic rotation is off.
 #   datadog-api-key: create a new key in Datadog, put it, redeploy, revoke
 #     the old key.
 # The RDS master password is not here: RDS manages and rotates it itself.

@@ -91,8 +91,12 @@ impl MailStore {
         }
     }
 
-    /// Deletes what is under `key`; deleting nothing is not an error, so an
-    /// interrupted erasure can simply run again.
+    /// Deletes what is under `key` for good; deleting nothing is not an
+    /// error, so an interrupted erasure can simply run again.
+    ///
+    /// The bucket is versioned, and a plain delete only hides the object
+    /// behind a delete marker, so every version of the key (and any marker)
+    /// is deleted by its version id.
     #[tracing::instrument(name = "mail.store.delete", skip(self))]
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self {
@@ -102,13 +106,37 @@ impl MailStore {
                 Err(e) => Err(e).with_context(|| format!("deleting {key}")),
             },
             Self::S3 { client, bucket } => {
-                client
-                    .delete_object()
+                let listed = client
+                    .list_object_versions()
                     .bucket(bucket)
-                    .key(key)
+                    .prefix(key)
                     .send()
                     .await
-                    .with_context(|| format!("deleting s3://{bucket}/{key}"))?;
+                    .with_context(|| format!("listing versions of s3://{bucket}/{key}"))?;
+                let versions = listed
+                    .versions()
+                    .iter()
+                    .map(|v| (v.key(), v.version_id()))
+                    .chain(
+                        listed
+                            .delete_markers()
+                            .iter()
+                            .map(|m| (m.key(), m.version_id())),
+                    );
+                for (found, version) in versions {
+                    // The prefix also matches longer keys; only this one goes.
+                    if found != Some(key) {
+                        continue;
+                    }
+                    client
+                        .delete_object()
+                        .bucket(bucket)
+                        .key(key)
+                        .set_version_id(version.map(str::to_owned))
+                        .send()
+                        .await
+                        .with_context(|| format!("deleting s3://{bucket}/{key}"))?;
+                }
                 Ok(())
             }
         }
