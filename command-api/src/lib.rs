@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod instruments;
 pub mod intake;
 pub mod numbers;
+pub mod sla_policies;
 pub mod triage_rules;
 pub mod vault;
 

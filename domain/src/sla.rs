@@ -30,25 +30,47 @@ pub struct Targets {
     pub resolution: i64,
 }
 
-/// The default policy: the more urgent, the sooner.
-pub fn targets(priority: Priority) -> Targets {
-    match priority {
-        Priority::Urgent => Targets {
-            first_response: 60,
-            resolution: 8 * 60,
-        },
-        Priority::High => Targets {
-            first_response: 4 * 60,
-            resolution: 2 * 9 * 60,
-        },
-        Priority::Medium => Targets {
-            first_response: 9 * 60,
-            resolution: 5 * 9 * 60,
-        },
-        Priority::Low => Targets {
-            first_response: 2 * 9 * 60,
-            resolution: 10 * 9 * 60,
-        },
+/// The targets of every priority: what admins configure (stored in
+/// `sla_policies`); [`Policy::default`] is what a new desk starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Indexed by [`Priority::rank`] - 1: low, medium, high, urgent.
+    by_rank: [Targets; 4],
+}
+
+impl Default for Policy {
+    /// The more urgent, the sooner (a business day is 9 hours).
+    fn default() -> Self {
+        let t = |first_response, resolution| Targets {
+            first_response,
+            resolution,
+        };
+        Self {
+            by_rank: [
+                t(2 * 9 * 60, 10 * 9 * 60),
+                t(9 * 60, 5 * 9 * 60),
+                t(4 * 60, 2 * 9 * 60),
+                t(60, 8 * 60),
+            ],
+        }
+    }
+}
+
+impl Policy {
+    pub fn targets(&self, priority: Priority) -> Targets {
+        self.by_rank[Self::index(priority)]
+    }
+
+    /// The policy with `priority`'s targets replaced.
+    pub fn with(mut self, priority: Priority, targets: Targets) -> Self {
+        self.by_rank[Self::index(priority)] = targets;
+        self
+    }
+
+    fn index(priority: Priority) -> usize {
+        usize::try_from(priority.rank() - 1)
+            .unwrap_or_default()
+            .min(3)
     }
 }
 
@@ -187,9 +209,10 @@ pub struct Breach {
 pub fn breaches(
     history: &[(crate::TicketEvent, OffsetDateTime)],
     calendar: &BusinessCalendar,
+    policy: &Policy,
     now: OffsetDateTime,
 ) -> Vec<Breach> {
-    let (passed, recorded) = passed_and_recorded(history, calendar, now);
+    let (passed, recorded) = passed_and_recorded(history, calendar, policy, now);
     passed
         .into_iter()
         .filter(|b| !recorded.contains(&(b.kind, b.cycle)))
@@ -201,9 +224,10 @@ pub fn breaches(
 pub fn passed(
     history: &[(crate::TicketEvent, OffsetDateTime)],
     calendar: &BusinessCalendar,
+    policy: &Policy,
     now: OffsetDateTime,
 ) -> Vec<Breach> {
-    passed_and_recorded(history, calendar, now).0
+    passed_and_recorded(history, calendar, policy, now).0
 }
 
 /// The clock for the first answer starts at receipt; the resolution clock
@@ -212,6 +236,7 @@ pub fn passed(
 fn passed_and_recorded(
     history: &[(crate::TicketEvent, OffsetDateTime)],
     calendar: &BusinessCalendar,
+    policy: &Policy,
     now: OffsetDateTime,
 ) -> (Vec<Breach>, Vec<(SlaKind, u32)>) {
     use crate::{Status, TicketEvent};
@@ -248,7 +273,7 @@ fn passed_and_recorded(
     if !status.is_open() {
         return (found, recorded);
     }
-    let targets = targets(priority);
+    let targets = policy.targets(priority);
     let mut check = |kind, cycle, start: Option<OffsetDateTime>, minutes| {
         let Some(start) = start else { return };
         let due_at = calendar.add_business_minutes(start, minutes);

@@ -532,7 +532,7 @@ fn triage_raises_priority_but_never_lowers_it_and_repeats_change_nothing() {
 
 mod sla {
     use super::*;
-    use domain::sla::{BusinessCalendar, SlaKind, breaches};
+    use domain::sla::{BusinessCalendar, Policy, SlaKind, Targets, breaches};
     use time::OffsetDateTime;
     use time::macros::datetime;
 
@@ -574,12 +574,75 @@ mod sla {
             opened_at(datetime!(2026-11-20 17:00 +9), Priority::High),
             datetime!(2026-11-20 17:00 +9),
         )];
-        assert!(breaches(&history, &calendar, datetime!(2026-11-24 11:59 +9)).is_empty());
-        let found = breaches(&history, &calendar, datetime!(2026-11-24 12:01 +9));
+        assert!(
+            breaches(
+                &history,
+                &calendar,
+                &Policy::default(),
+                datetime!(2026-11-24 11:59 +9)
+            )
+            .is_empty()
+        );
+        let found = breaches(
+            &history,
+            &calendar,
+            &Policy::default(),
+            datetime!(2026-11-24 12:01 +9),
+        );
         assert_eq!(found.len(), 1);
         assert_eq!(
             (found[0].kind, found[0].due_at),
             (SlaKind::FirstResponse, datetime!(2026-11-24 12:00 +9))
+        );
+    }
+
+    #[test]
+    fn a_configured_policy_moves_the_due_time() {
+        let calendar = BusinessCalendar::japan();
+        let history = vec![(
+            opened_at(datetime!(2026-11-20 17:00 +9), Priority::High),
+            datetime!(2026-11-20 17:00 +9),
+        )];
+        // High answered within 2 business hours instead of 4: Friday's last
+        // hour, then Tuesday 09:00-10:00 after the weekend and the holiday.
+        let stricter = Policy::default().with(
+            Priority::High,
+            Targets {
+                first_response: 120,
+                resolution: 9 * 60,
+            },
+        );
+        assert!(
+            breaches(
+                &history,
+                &calendar,
+                &stricter,
+                datetime!(2026-11-24 09:59 +9)
+            )
+            .is_empty()
+        );
+        let found = breaches(
+            &history,
+            &calendar,
+            &stricter,
+            datetime!(2026-11-24 10:01 +9),
+        );
+        assert_eq!(
+            found
+                .iter()
+                .map(|b| (b.kind, b.due_at, b.target_minutes))
+                .collect::<Vec<_>>(),
+            [(SlaKind::FirstResponse, datetime!(2026-11-24 10:00 +9), 120)]
+        );
+        assert!(
+            breaches(
+                &history,
+                &calendar,
+                &Policy::default(),
+                datetime!(2026-11-24 10:01 +9)
+            )
+            .is_empty(),
+            "the default still allows four hours"
         );
     }
 
@@ -600,7 +663,12 @@ mod sla {
             (reply, start),
         ];
         // Urgent: resolution within 8 business hours, so 17:00 the same day.
-        let late = breaches(&history, &calendar, datetime!(2026-11-24 17:30 +9));
+        let late = breaches(
+            &history,
+            &calendar,
+            &Policy::default(),
+            datetime!(2026-11-24 17:30 +9),
+        );
         assert_eq!(
             late.iter().map(|b| (b.kind, b.cycle)).collect::<Vec<_>>(),
             [(SlaKind::Resolution, 0)]
@@ -615,7 +683,13 @@ mod sla {
             datetime!(2026-11-24 17:31 +9),
         ));
         assert!(
-            breaches(&history, &calendar, datetime!(2026-11-25 17:30 +9)).is_empty(),
+            breaches(
+                &history,
+                &calendar,
+                &Policy::default(),
+                datetime!(2026-11-25 17:30 +9)
+            )
+            .is_empty(),
             "recorded once"
         );
         history.push((
@@ -627,11 +701,22 @@ mod sla {
             datetime!(2026-11-26 10:00 +9),
         ));
         assert!(
-            breaches(&history, &calendar, datetime!(2026-11-26 17:59 +9)).is_empty(),
+            breaches(
+                &history,
+                &calendar,
+                &Policy::default(),
+                datetime!(2026-11-26 17:59 +9)
+            )
+            .is_empty(),
             "the new cycle has a fresh clock"
         );
         // Reopened at 10:00; eight business hours later is 18:00 the same day.
-        let reopened = breaches(&history, &calendar, datetime!(2026-11-26 18:01 +9));
+        let reopened = breaches(
+            &history,
+            &calendar,
+            &Policy::default(),
+            datetime!(2026-11-26 18:01 +9),
+        );
         assert_eq!(
             reopened
                 .iter()

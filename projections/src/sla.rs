@@ -42,6 +42,8 @@ impl SlaWatcher {
         );
         let open: Vec<String> =
             on_pool!(db, pool => sqlx::query_scalar(&sql).fetch_all(pool).await)?;
+        // Read afresh each pass, so an admin's edit applies within a minute.
+        let policy = command_api::sla_policies::load(db).await?;
         let mut recorded = 0;
         let (mut first_response, mut resolution) = (0, 0);
         for id in open {
@@ -52,13 +54,13 @@ impl SlaWatcher {
                     codec::decode(row).map(|(event, metadata)| (event, metadata.occurred_at))
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            for passed in sla::passed(&history, &self.calendar, now) {
+            for passed in sla::passed(&history, &self.calendar, &policy, now) {
                 match passed.kind {
                     SlaKind::FirstResponse => first_response += 1,
                     SlaKind::Resolution => resolution += 1,
                 }
             }
-            for breach in sla::breaches(&history, &self.calendar, now) {
+            for breach in sla::breaches(&history, &self.calendar, &policy, now) {
                 let ctx = CommandContext::new(Actor::System("sla".into()), now, None);
                 let command = TicketCommand::RecordSlaBreach {
                     kind: breach.kind,
@@ -77,6 +79,7 @@ impl SlaWatcher {
             }
         }
         command_api::instruments::set_sla_breached_open(first_response, resolution);
+        command_api::sla_policies::record_open_breaches(db, first_response, resolution).await?;
         tracing::Span::current().record("breaches", recorded);
         Ok(recorded)
     }

@@ -6,8 +6,10 @@ use command_api::commands::TicketService;
 use command_api::db::Db;
 use command_api::event_store::EventStore;
 use command_api::numbers;
+use command_api::sla_policies;
 use cqrs_es::Aggregate;
 use domain::metadata::CommandContext;
+use domain::sla::Targets;
 use domain::ticket::{Customer, OpenTicket};
 use domain::values::{Body, CustomerEmail, CustomerName, Subject};
 use domain::{Actor, Channel, Priority, Status, Ticket};
@@ -17,17 +19,13 @@ use projections::tickets::TicketsProjection;
 use time::macros::datetime;
 use uuid::Uuid;
 
-async fn a_passed_first_response_target_is_recorded_once_by_system_sla(db: Db) {
-    let tickets = TicketService::new(EventStore::new(db.clone()));
-    // Friday 17:00 JST, high priority: the first answer is due Tuesday 12:00,
-    // since the weekend and Monday's holiday (勤労感謝の日) do not count.
+/// A high-priority form inquiry received Friday 2026-11-20 17:00 JST.
+async fn open_friday_evening(db: &Db, tickets: &TicketService) -> Uuid {
     let received_at = datetime!(2026-11-20 17:00 +9);
     let ticket_id = Uuid::now_v7();
     let open = OpenTicket {
         ticket_id,
-        inquiry_number: numbers::allocate(&db, received_at)
-            .await
-            .expect("allocates"),
+        inquiry_number: numbers::allocate(db, received_at).await.expect("allocates"),
         channel: Channel::Form,
         category_id: 1,
         customer: Customer {
@@ -53,6 +51,14 @@ async fn a_passed_first_response_target_is_recorded_once_by_system_sla(db: Db) {
         )
         .await
         .expect("opens");
+    ticket_id
+}
+
+async fn a_passed_first_response_target_is_recorded_once_by_system_sla(db: Db) {
+    let tickets = TicketService::new(EventStore::new(db.clone()));
+    // Friday 17:00 JST, high priority: the first answer is due Tuesday 12:00,
+    // since the weekend and Monday's holiday (勤労感謝の日) do not count.
+    let ticket_id = open_friday_evening(&db, &tickets).await;
     let projection = Worker::new(tickets.store().clone(), Arc::new(TicketsProjection));
     while projection.run_once().await.expect("steps") != Step::CaughtUp {}
 
@@ -96,4 +102,57 @@ async fn a_passed_first_response_target_is_recorded_once_by_system_sla(db: Db) {
     assert!(kinds.contains(&"sla_breached".to_owned()), "{kinds:?}");
 }
 
-command_api::contract_tests!(a_passed_first_response_target_is_recorded_once_by_system_sla);
+async fn an_admins_targets_apply_on_the_next_pass_and_the_dashboard_counts_breaches(db: Db) {
+    let tickets = TicketService::new(EventStore::new(db.clone()));
+    let ticket_id = open_friday_evening(&db, &tickets).await;
+    let projection = Worker::new(tickets.store().clone(), Arc::new(TicketsProjection));
+    while projection.run_once().await.expect("steps") != Step::CaughtUp {}
+    let watcher = SlaWatcher::new(tickets.clone());
+    // Under the default four hours nothing has passed on Tuesday at 10:01.
+    assert_eq!(
+        watcher
+            .run_once(datetime!(2026-11-24 10:01 +9))
+            .await
+            .expect("checks"),
+        0
+    );
+    let counted = sla_policies::open_breaches(&db).await.expect("reads");
+    assert_eq!((counted.first_response, counted.resolution), (0, 0));
+    assert!(counted.counted_at.is_some());
+    // An admin asks high priority to be answered within two business hours.
+    sla_policies::save(
+        &db,
+        Priority::High,
+        Targets {
+            first_response: 120,
+            resolution: 9 * 60,
+        },
+    )
+    .await
+    .expect("saves");
+    assert_eq!(
+        watcher
+            .run_once(datetime!(2026-11-24 10:01 +9))
+            .await
+            .expect("checks"),
+        1
+    );
+    let stream = tickets
+        .store()
+        .read_stream(Ticket::TYPE, &ticket_id.to_string())
+        .await
+        .expect("reads");
+    let breach = stream
+        .iter()
+        .find(|e| e.event_type == "SlaBreached")
+        .expect("recorded");
+    assert_eq!(breach.payload["target_minutes"], 120);
+    assert_eq!(breach.payload["due_at"], "2026-11-24T01:00:00Z");
+    let counted = sla_policies::open_breaches(&db).await.expect("reads");
+    assert_eq!((counted.first_response, counted.resolution), (1, 0));
+}
+
+command_api::contract_tests!(
+    a_passed_first_response_target_is_recorded_once_by_system_sla,
+    an_admins_targets_apply_on_the_next_pass_and_the_dashboard_counts_breaches,
+);

@@ -340,6 +340,7 @@ async fn authorization_matrix(db: Db) {
         ("/console/admin/employees/1".to_owned(), Role::Admin),
         ("/console/admin/categories".to_owned(), Role::Admin),
         ("/console/admin/customers/erase".to_owned(), Role::Admin),
+        ("/console/admin/sla".to_owned(), Role::Admin),
     ];
     for (path, needed) in &pages {
         let anonymous = app.get(None, path).await;
@@ -375,6 +376,7 @@ async fn authorization_matrix(db: Db) {
         ("/console/admin/categories/1/active", Role::Admin),
         ("/console/admin/categories/1/delete", Role::Admin),
         ("/console/admin/customers/erase", Role::Admin),
+        ("/console/admin/sla", Role::Admin),
     ];
     let before = app.event_count().await;
     for (path, needed) in posts {
@@ -1036,6 +1038,67 @@ async fn supervisors_manage_triage_rules_in_the_console(db: Db) {
     );
 }
 
+async fn admins_set_sla_targets_and_due_times_follow(db: Db) {
+    const SLA: &str = "/console/admin/sla";
+    let app = TestApp::start(db.clone()).await;
+    let number = app.inquiry("サイズ交換", "Lサイズに交換したいです。").await;
+    let admin = app.login("admin1").await;
+    let due = |body: &str| {
+        between(body, "data-label=\"初回回答期限\">", "</td>")
+            .expect("due column")
+            .to_owned()
+    };
+    let before = due(&app.get(Some(&admin), "/console/tickets").await.body);
+    let form = app.get(Some(&admin), SLA).await;
+    assert!(
+        form.body.contains("value=\"540\""),
+        "medium starts at one business day"
+    );
+    let mut fields: Vec<(String, String)> = ["urgent", "high", "medium", "low"]
+        .iter()
+        .flat_map(|p| {
+            [
+                (format!("first_response_{p}"), "60".to_owned()),
+                (format!("resolution_{p}"), "600".to_owned()),
+            ]
+        })
+        .collect();
+    // Not a number, and a resolution sooner than the first answer.
+    fields[4].1 = "abc".into();
+    fields[3].1 = "30".into();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = app.post(Some(&admin), SLA, &pairs).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("1〜54000の整数(営業時間の分)で入力してください。")
+    );
+    assert!(
+        refused
+            .body
+            .contains("解決の目標は初回回答の目標以上にしてください。")
+    );
+    fields[4].1 = "30".into();
+    fields[3].1 = "600".into();
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = app.post(Some(&admin), SLA, &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let policy = command_api::sla_policies::load(&db).await.expect("loads");
+    assert_eq!(policy.targets(domain::Priority::Medium).first_response, 30);
+    // The list shows the new due time at once, no restart.
+    let after = due(&app.get(Some(&admin), "/console/tickets").await.body);
+    assert_ne!(before, after, "{number}: the due time follows the policy");
+    let dashboard = app.get(Some(&admin), "/console/dashboard").await;
+    assert!(dashboard.body.contains("SLA超過中 (初回回答)"));
+}
+
 async fn phone_inquiries_and_presence(db: Db) {
     let app = TestApp::start(db).await;
     let agent = app.login("agent1").await;
@@ -1117,5 +1180,6 @@ command_api::contract_tests!(
     admin_refuses_deleting_what_tickets_use,
     admin_erases_a_customer_from_the_console,
     supervisors_manage_triage_rules_in_the_console,
+    admins_set_sla_targets_and_due_times_follow,
     phone_inquiries_and_presence,
 );

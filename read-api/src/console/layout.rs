@@ -38,6 +38,7 @@ pub fn page(staff: &Staff, title: &str, body: Markup) -> Markup {
                         @if role >= Role::Admin {
                             a href="/console/admin/employees" { "社員管理" }
                             a href="/console/admin/categories" { "カテゴリ管理" }
+                            a href="/console/admin/sla" { "SLA設定" }
                             a href="/console/admin/customers/erase" { "個人情報の削除" }
                         }
                     }

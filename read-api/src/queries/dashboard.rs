@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, Time};
 use tracing::instrument;
 
-use super::list::{COLUMNS, Row, from_clause};
+use command_api::sla_policies::{self, OpenBreaches};
+
+use super::list::{COLUMNS, Row, from_clause, with_due_times};
 
 /// (status, priority, assigned, count).
 pub type CountRow = (String, String, bool, i64);
@@ -21,6 +23,8 @@ pub struct Dashboard {
     pub overdue: Vec<Row>,
     pub urgent: Vec<Row>,
     pub today_start: i64,
+    /// Open tickets past an SLA target, as the SLA watcher last counted them.
+    pub sla: OpenBreaches,
 }
 
 impl Dashboard {
@@ -55,6 +59,11 @@ impl Dashboard {
             "urgent_open": self.sum(|s, p, _| open(s) && p == "urgent"),
             "received_today": self.hourly.iter().filter(|(h, _)| *h >= self.today_start).map(|(_, n)| n).sum::<i64>(),
             "overdue_count": self.overdue_count,
+            "sla_breached_open": {
+                "first_response": self.sla.first_response,
+                "resolution": self.sla.resolution,
+                "counted_at": self.sla.counted_at.map(super::rfc3339),
+            },
             "overdue": self.overdue.iter().map(Row::to_json).collect::<Vec<_>>(),
             "urgent": self.urgent.iter().map(Row::to_json).collect::<Vec<_>>(),
             "workload": self.workload.iter().map(|(id, name, open)| json!({ "assignee_id": id, "name": name, "open": open })).collect::<Vec<_>>(),
@@ -142,8 +151,8 @@ pub async fn load(
     };
     let overdue_sql = oldest_ten("t.first_response_at IS NULL AND t.received_at < ?");
     let urgent_sql = oldest_ten("t.priority_rank = 4");
-    on_pool!(db, pool => async {
-        Ok(Dashboard {
+    let mut board = on_pool!(db, pool => async {
+        Ok::<_, sqlx::Error>(Dashboard {
             counts: sqlx::query_as(&counts_sql).fetch_all(pool).await?,
             workload: sqlx::query_as(&workload_sql).fetch_all(pool).await?,
             hourly: sqlx::query_as(&hourly_sql).bind(today - 29 * 86_400_000_000).fetch_all(pool).await?,
@@ -152,6 +161,11 @@ pub async fn load(
             overdue: sqlx::query_as(&overdue_sql).bind(cutoff).bind(cutoff).fetch_all(pool).await?,
             urgent: sqlx::query_as(&urgent_sql).fetch_all(pool).await?,
             today_start: today,
+            sla: OpenBreaches::default(),
         })
-    }.await)
+    }.await)?;
+    board.sla = sla_policies::open_breaches(db).await?;
+    with_due_times(db, &mut board.overdue).await?;
+    with_due_times(db, &mut board.urgent).await?;
+    Ok(board)
 }

@@ -56,7 +56,10 @@ pub async fn ticket(db: &Db, generation: i64, number: &str) -> Result<Option<Row
         "SELECT {COLUMNS} FROM {} WHERE t.inquiry_number = ?",
         from_clause(generation)
     );
-    on_pool!(db, pool => sqlx::query_as(&sql).bind(number).fetch_optional(pool).await)
+    let mut row: Option<Row> =
+        on_pool!(db, pool => sqlx::query_as(&sql).bind(number).fetch_optional(pool).await)?;
+    super::list::with_due_times(db, row.as_mut_slice()).await?;
+    Ok(row)
 }
 
 #[instrument(skip(db))]

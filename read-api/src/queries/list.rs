@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use command_api::db::{Db, from_micros, to_micros};
 use command_api::on_pool;
-use domain::sla::{self, BusinessCalendar};
+use domain::sla::{BusinessCalendar, Policy};
 use projections::search::contains_pattern;
 use projections::tickets::table;
 use serde::{Deserialize, Serialize};
@@ -101,6 +101,23 @@ pub struct Row {
     pub first_response_at: Option<i64>,
     pub awaiting_reply: bool,
     pub version: i64,
+    /// When the first answer is due under the configured policy, while none
+    /// was sent and the ticket is open; filled by [`with_due_times`].
+    #[sqlx(skip)]
+    pub first_response_due: Option<OffsetDateTime>,
+}
+
+/// Fills each row's first-response due time from the stored SLA policy
+/// (read afresh: four rows), so every view agrees with the SLA watcher.
+pub async fn with_due_times(db: &Db, rows: &mut [Row]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let policy = command_api::sla_policies::load(db).await?;
+    for row in rows {
+        row.first_response_due = row.due_under(&policy);
+    }
+    Ok(())
 }
 
 impl Row {
@@ -124,20 +141,20 @@ impl Row {
             "last_customer_message_at": self.last_customer_message_at.map(rfc3339),
             "first_response_seconds": self.first_response_at.map(|at| (at - self.received_at) / 1_000_000),
             "awaiting_reply": self.awaiting_reply,
-            "first_response_due_at": self.first_response_due().map(|due| rfc3339(to_micros(due))),
-            "first_response_overdue": self.first_response_due().is_some_and(|due| OffsetDateTime::now_utc() > due),
+            "first_response_due_at": self.first_response_due.map(|due| rfc3339(to_micros(due))),
+            "first_response_overdue": self.first_response_due.is_some_and(|due| OffsetDateTime::now_utc() > due),
             "version": self.version,
         })
     }
 
     /// When the first answer is due, in business time, while none was sent.
-    pub fn first_response_due(&self) -> Option<OffsetDateTime> {
+    fn due_under(&self, policy: &Policy) -> Option<OffsetDateTime> {
         let open = matches!(self.status.as_str(), "new" | "in_progress");
         let priority = self.priority.parse::<domain::Priority>().ok()?;
         (open && self.first_response_at.is_none()).then(|| {
             BusinessCalendar::shared().add_business_minutes(
                 from_micros(self.received_at),
-                sla::targets(priority).first_response,
+                policy.targets(priority).first_response,
             )
         })
     }
@@ -274,5 +291,6 @@ pub async fn list(
         None
     };
     tracing::Span::current().record("rows", rows.len());
+    with_due_times(db, &mut rows).await?;
     Ok((rows, next))
 }

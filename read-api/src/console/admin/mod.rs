@@ -6,6 +6,7 @@
 mod categories;
 mod customers;
 mod employees;
+mod sla;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
             "/console/admin/customers/erase",
             get(customers::show).post(customers::submit),
         )
+        .route("/console/admin/sla", get(sla::show).post(sla::save))
 }
 
 /// Whether any ticket names this row, by the current read model: `column`

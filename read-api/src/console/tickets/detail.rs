@@ -176,7 +176,7 @@ fn facts(row: &Row) -> Markup {
                 dt { "お客様" } dd { (row.customer_name) }
                 dt { "メール" } dd { (row.customer_email.as_deref().unwrap_or("—")) }
                 dt { "注文番号" } dd { (row.order_number.as_deref().unwrap_or("—")) }
-                @if let Some(due) = row.first_response_due() {
+                @if let Some(due) = row.first_response_due {
                     dt { "初回回答期限" } dd { (jst(due)) }
                 }
             }

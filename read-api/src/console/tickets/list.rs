@@ -161,7 +161,7 @@ fn select(name: &str, label: &str, current: &str, options: &[(&str, &str)]) -> M
 }
 
 fn ticket_row(row: &Row, now: OffsetDateTime) -> Markup {
-    let due = row.first_response_due();
+    let due = row.first_response_due;
     let overdue = due.is_some_and(|due| due < now);
     let urgent = row.priority == "urgent";
     let class = match (urgent, overdue) {
@@ -193,10 +193,35 @@ fn ticket_row(row: &Row, now: OffsetDateTime) -> Markup {
             td data-label="初回回答期限" {
                 @match due {
                     Some(due) if overdue => strong.overdue-label { (jst(due)) " 超過" },
-                    Some(due) => (jst(due)),
+                    Some(due) => { (jst(due)) " " span.remaining { "(あと" (remaining(due - now)) ")" } },
                     None => span.muted { "—" },
                 }
             }
         }
+    }
+}
+
+/// Time left until a due time, as agents read it: 「2日3時間」「1時間5分」「12分」.
+fn remaining(left: time::Duration) -> String {
+    let minutes = left.whole_minutes().max(0);
+    let (days, hours, minutes) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    match (days, hours) {
+        (0, 0) => format!("{minutes}分"),
+        (0, _) => format!("{hours}時間{minutes}分"),
+        _ => format!("{days}日{hours}時間"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remaining;
+    use time::Duration;
+
+    #[test]
+    fn time_left_reads_naturally() {
+        assert_eq!(remaining(Duration::minutes(12)), "12分");
+        assert_eq!(remaining(Duration::minutes(65)), "1時間5分");
+        assert_eq!(remaining(Duration::minutes(3 * 1440 + 125)), "3日2時間");
+        assert_eq!(remaining(Duration::seconds(-5)), "0分");
     }
 }
