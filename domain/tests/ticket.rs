@@ -335,6 +335,44 @@ fn nothing_can_be_replied_on_a_closed_ticket() {
 }
 
 #[test]
+fn triage_labels_a_ticket_once_and_only_with_what_is_new() {
+    let labelled = TicketEvent::TicketLabelled {
+        rule_id: 3,
+        tag: Some("refund".into()),
+        assignee_group: Some("返金チーム".into()),
+    };
+    framework()
+        .given(vec![opened()])
+        .when(TicketCommand::Label {
+            rule_id: 3,
+            tag: Some("refund".into()),
+            assignee_group: Some("返金チーム".into()),
+        })
+        .then_expect_events(vec![labelled.clone()]);
+    framework()
+        .given(vec![opened(), labelled.clone()])
+        .when(TicketCommand::Label {
+            rule_id: 3,
+            tag: Some("refund".into()),
+            assignee_group: Some("返金チーム".into()),
+        })
+        .then_expect_events(vec![]);
+    // Another rule with the same team but a new tag adds only the tag.
+    framework()
+        .given(vec![opened(), labelled])
+        .when(TicketCommand::Label {
+            rule_id: 5,
+            tag: Some("defect".into()),
+            assignee_group: Some("返金チーム".into()),
+        })
+        .then_expect_events(vec![TicketEvent::TicketLabelled {
+            rule_id: 5,
+            tag: Some("defect".into()),
+            assignee_group: None,
+        }]);
+}
+
+#[test]
 fn a_phone_ticket_without_address_cannot_be_answered_by_mail() {
     let mut open = open_command(Channel::Phone);
     open.customer.email = None;

@@ -229,6 +229,7 @@ async fn a_repeat_contact_within_the_window_raises_the_priority(db: Db) {
         category_id: None,
         channel: None,
         repeat_within_days: Some(7),
+        assignee_group: None,
     };
     let rule_id = triage_rules::create(&db, &rule).await.expect("creates");
     let calm = ("サイズについて", "Mサイズの着丈を教えてください。");

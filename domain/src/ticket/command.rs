@@ -101,6 +101,12 @@ pub enum TicketCommand {
     RecordAcknowledgement {
         provider_message_id: String,
     },
+    /// Adds a triage rule's labels; those the ticket has already change nothing.
+    Label {
+        rule_id: i64,
+        tag: Option<String>,
+        assignee_group: Option<String>,
+    },
     /// Records that the customer's data key is being deleted. A ticket
     /// already erased changes nothing, so erasing twice is a no-op.
     RecordErasure {

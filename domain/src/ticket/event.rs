@@ -80,6 +80,16 @@ pub enum TicketEvent {
         /// The keyword or condition that matched, for the audit trail.
         matched: String,
     },
+    /// Automatic triage labelled the ticket: what it is about (a tag) and
+    /// which team should take it (an assignee group). Only labels the ticket
+    /// did not have yet are listed.
+    TicketLabelled {
+        rule_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        assignee_group: Option<String>,
+    },
     TicketAssigned {
         from: Option<i64>,
         to: i64,
@@ -192,7 +202,7 @@ impl ErasureReason {
 
 impl TicketEvent {
     /// Every event type this version of the code understands, at its current version.
-    pub const TYPES: [&'static str; 16] = [
+    pub const TYPES: [&'static str; 17] = [
         "TicketOpened",
         "StatusChanged",
         "PriorityChanged",
@@ -209,6 +219,7 @@ impl TicketEvent {
         "TicketClosed",
         "TicketReopened",
         "CustomerDataErased",
+        "TicketLabelled",
     ];
 
     pub fn type_name(&self) -> &'static str {
@@ -229,6 +240,7 @@ impl TicketEvent {
             TicketEvent::TicketClosed { .. } => "TicketClosed",
             TicketEvent::TicketReopened { .. } => "TicketReopened",
             TicketEvent::CustomerDataErased { .. } => "CustomerDataErased",
+            TicketEvent::TicketLabelled { .. } => "TicketLabelled",
         }
     }
 

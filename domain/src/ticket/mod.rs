@@ -47,6 +47,8 @@ pub struct Ticket {
     sla_breaches: Vec<(crate::sla::SlaKind, u32)>,
     customer_ref: Option<Uuid>,
     erased: bool,
+    tags: Vec<String>,
+    assignee_groups: Vec<String>,
 }
 
 impl Ticket {
@@ -80,6 +82,12 @@ impl Ticket {
     /// Whose data key seals this ticket's personal fields.
     pub fn customer_ref(&self) -> Option<Uuid> {
         self.customer_ref
+    }
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
+    pub fn assignee_groups(&self) -> &[String] {
+        &self.assignee_groups
     }
     /// The customer's personal data has been erased.
     pub fn is_erased(&self) -> bool {
@@ -225,6 +233,23 @@ impl Ticket {
             } => Ok(vec![TicketEvent::AcknowledgementSent {
                 provider_message_id,
             }]),
+            TicketCommand::Label {
+                rule_id,
+                tag,
+                assignee_group,
+            } => {
+                let tag = tag.filter(|t| !t.is_empty() && !self.tags.contains(t));
+                let assignee_group =
+                    assignee_group.filter(|g| !g.is_empty() && !self.assignee_groups.contains(g));
+                if tag.is_none() && assignee_group.is_none() {
+                    return Ok(Vec::new());
+                }
+                Ok(vec![TicketEvent::TicketLabelled {
+                    rule_id,
+                    tag,
+                    assignee_group,
+                }])
+            }
             TicketCommand::RecordErasure { .. } if self.erased => Ok(Vec::new()),
             // A ticket from before sealing has no key to delete.
             TicketCommand::RecordErasure { reason } => match self.customer_ref {
@@ -410,6 +435,14 @@ impl Aggregate for Ticket {
                 }
             }
             TicketEvent::AcknowledgementSent { .. } => self.acknowledged = true,
+            TicketEvent::TicketLabelled {
+                tag,
+                assignee_group,
+                ..
+            } => {
+                self.tags.extend(tag);
+                self.assignee_groups.extend(assignee_group);
+            }
             TicketEvent::CustomerDataErased { .. } => {
                 self.erased = true;
                 self.customer_email = None;

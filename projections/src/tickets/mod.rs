@@ -4,6 +4,7 @@
 
 mod counters;
 mod facts;
+pub mod labels;
 mod list;
 mod timeline;
 
@@ -43,6 +44,7 @@ impl Projection for TicketsProjection {
             "rm_received_hourly",
             "rm_ticket_facts",
             "rm_unanswered_hourly",
+            "rm_ticket_labels",
         ]
     }
 
@@ -73,6 +75,7 @@ impl Projection for TicketsProjection {
         let mut facts = facts::load(tx, generation, &ids).await?;
         let mut changed: HashSet<&str> = HashSet::new();
         let mut timeline = timeline::Pending::default();
+        let mut labels = labels::Pending::default();
         let mut deltas = counters::Deltas::default();
         for envelope in batch {
             let id = envelope.ticket_id.as_str();
@@ -94,6 +97,7 @@ impl Projection for TicketsProjection {
                 f.apply(envelope, after.as_ref().and_then(|s| s.assignee));
             }
             timeline.add(envelope);
+            labels.add(envelope);
             if before != after {
                 deltas.shift(before.as_ref(), after.as_ref());
             }
@@ -106,6 +110,7 @@ impl Projection for TicketsProjection {
         let written: Vec<&Facts> = changed.iter().filter_map(|id| facts.get(*id)).collect();
         facts::write(tx, generation, &written).await?;
         timeline.write(tx, generation).await?;
+        labels.write(tx, generation).await?;
         deltas.write(tx, generation).await
     }
 }

@@ -108,6 +108,14 @@ fn entry(event: &TicketEvent) -> Option<Entry<'_>> {
             delivery: None,
         }),
         TicketEvent::AcknowledgementSent { .. } => plain("acknowledged", json!({})),
+        TicketEvent::TicketLabelled {
+            rule_id,
+            tag,
+            assignee_group,
+        } => plain(
+            "labelled",
+            json!({ "rule_id": rule_id, "tag": tag, "assignee_group": assignee_group }),
+        ),
         TicketEvent::CustomerDataErased { reason, .. } => {
             plain("erased", json!({ "reason": reason.as_str() }))
         }

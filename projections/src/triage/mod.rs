@@ -100,34 +100,48 @@ impl Reactor for TriageReactor {
             let Some(verdict) = rules::judge(&rules, &text, facts) else {
                 continue;
             };
-            if verdict.rule.priority <= ticket.priority() {
-                continue;
-            }
+            let rule = verdict.rule;
             let ctx = CommandContext::caused_by(
                 Actor::System(NAME.into()),
                 OffsetDateTime::now_utc(),
                 &envelope.metadata,
             );
-            let command = TicketCommand::RaisePriority {
-                to: verdict.rule.priority,
-                rule_id: verdict.rule.id,
-                matched: verdict.matched.clone(),
-            };
-            let outcome = self
-                .tickets
-                .execute(ticket_id, None, command, &ctx, None)
-                .await?;
-            if !outcome.events.is_empty() {
+            // Both commands change nothing the second time, so a replay
+            // neither appends nor counts a hit again.
+            let mut commands = Vec::with_capacity(2);
+            if rule.priority > ticket.priority() {
+                commands.push(TicketCommand::RaisePriority {
+                    to: rule.priority,
+                    rule_id: rule.id,
+                    matched: verdict.matched.clone(),
+                });
+            }
+            if !rule.tag.is_empty() || rule.assignee_group.is_some() {
+                commands.push(TicketCommand::Label {
+                    rule_id: rule.id,
+                    tag: Some(rule.tag.clone()).filter(|t| !t.is_empty()),
+                    assignee_group: rule.assignee_group.clone(),
+                });
+            }
+            let mut applied = false;
+            for command in commands {
+                let outcome = self
+                    .tickets
+                    .execute(ticket_id, None, command, &ctx, None)
+                    .await?;
+                applied |= !outcome.events.is_empty();
+            }
+            if applied {
                 on_pool!(&db, pool => sqlx::query("UPDATE triage_rules SET hit_count = hit_count + 1 WHERE id = ?")
-                    .bind(verdict.rule.id)
+                    .bind(rule.id)
                     .execute(pool)
                     .await
                     .map(|_| ()))?;
                 tracing::info!(
-                    rule_id = verdict.rule.id,
-                    priority = verdict.rule.priority.as_str(),
+                    rule_id = rule.id,
+                    priority = rule.priority.as_str(),
                     position = envelope.position,
-                    "triage raised priority"
+                    "triage rule applied"
                 );
             }
         }

@@ -19,6 +19,8 @@ pub struct Rule {
     pub channel: Option<Channel>,
     /// Matches only when the customer's previous inquiry is this recent.
     pub repeat_within_days: Option<i64>,
+    /// The team a matching ticket is labelled for.
+    pub assignee_group: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -31,13 +33,14 @@ struct RuleRow {
     category_id: Option<i64>,
     channel: Option<String>,
     repeat_within_days: Option<i64>,
+    assignee_group: Option<String>,
 }
 
 /// The active rules, read afresh each time so edits apply without a restart.
 #[instrument(skip(db))]
 pub async fn load_active(db: &Db) -> Result<Vec<Rule>, sqlx::Error> {
     let rows: Vec<RuleRow> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT id, name, keywords, priority, tag, category_id, channel, CAST(repeat_within_days AS SIGNED) AS repeat_within_days FROM triage_rules WHERE active = TRUE ORDER BY id",
+        "SELECT id, name, keywords, priority, tag, category_id, channel, CAST(repeat_within_days AS SIGNED) AS repeat_within_days, assignee_group FROM triage_rules WHERE active = TRUE ORDER BY id",
     )
     .fetch_all(pool)
     .await)?;
@@ -59,6 +62,7 @@ pub async fn load_active(db: &Db) -> Result<Vec<Rule>, sqlx::Error> {
                 tag: row.tag,
                 category_id: row.category_id,
                 repeat_within_days: row.repeat_within_days,
+                assignee_group: row.assignee_group,
             })
         })
         .collect())
@@ -134,6 +138,7 @@ mod tests {
             category_id: None,
             channel: None,
             repeat_within_days: None,
+            assignee_group: None,
         }
     }
 

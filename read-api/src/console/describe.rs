@@ -71,12 +71,30 @@ pub fn describe(event: &TicketEvent, names: &HashMap<i64, String>) -> Described 
         }),
         TicketEvent::TicketClosed {} => did("クローズ"),
         TicketEvent::TicketReopened {} => did("再オープン"),
+        TicketEvent::TicketLabelled {
+            tag,
+            assignee_group,
+            ..
+        } => Described {
+            action: "自動振り分け",
+            from: None,
+            to: Some(labels_ja(tag.as_deref(), assignee_group.as_deref())),
+        },
         TicketEvent::CustomerDataErased { reason, .. } => Described {
             action: "個人情報の削除",
             from: None,
             to: Some(reason.label_ja().to_owned()),
         },
     }
+}
+
+/// 「タグ「返金」、担当グループ「返金チーム」」.
+pub fn labels_ja(tag: Option<&str>, assignee_group: Option<&str>) -> String {
+    let parts: Vec<String> = [("タグ", tag), ("担当グループ", assignee_group)]
+        .into_iter()
+        .filter_map(|(name, label)| label.map(|l| format!("{name}「{l}」")))
+        .collect();
+    parts.join("、")
 }
 
 /// One line: 「ステータス変更: 未対応 → 対応中」.

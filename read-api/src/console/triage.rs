@@ -68,7 +68,7 @@ fn list_page(
         table #triage-rules {
             thead { tr {
                 th scope="col" { "ルール" } th scope="col" { "条件" } th scope="col" { "優先度" }
-                th scope="col" { "タグ" } th scope="col" { "状態" } th scope="col" { "適用件数" }
+                th scope="col" { "タグ・担当グループ" } th scope="col" { "状態" } th scope="col" { "適用件数" }
             } }
             tbody {
                 @for rule in rules {
@@ -76,7 +76,10 @@ fn list_page(
                         td data-label="ルール" { a href={ (PATH) "/" (rule.id) } { (rule.name) } }
                         td data-label="条件" { (conditions(rule, &category_name)) }
                         td data-label="優先度" { (layout::priority_badge(&rule.priority)) }
-                        td data-label="タグ" { (rule.tag) }
+                        td data-label="タグ・担当グループ" {
+                            (rule.tag)
+                            @if let Some(group) = &rule.assignee_group { " → " (group) }
+                        }
                         td data-label="状態" { @if rule.active { "有効" } @else { span.muted { "無効" } } }
                         td.hits data-label="適用件数" { (rule.hit_count) }
                     }
@@ -139,6 +142,11 @@ fn rule_fields(
             div.field {
                 label for="tag" { "タグ" }
                 input #tag name="tag" type="text" maxlength="32" value=(value("tag"));
+            }
+            div.field {
+                label for="assignee_group" { "担当グループ" }
+                input #assignee_group name="assignee_group" type="text" maxlength="50" value=(value("assignee_group"));
+                (field_errors(errors, "assignee_group"))
             }
         }
         div.row {
@@ -237,6 +245,7 @@ pub async fn edit(
             .repeat_within_days
             .map(|d| d.to_string())
             .unwrap_or_default(),
+        "assignee_group" => rule.assignee_group.clone().unwrap_or_default(),
         "active" => rule.active.to_string(),
         _ => String::new(),
     };

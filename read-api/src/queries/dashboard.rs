@@ -10,7 +10,7 @@ use tracing::instrument;
 
 use command_api::sla_policies::{self, OpenBreaches};
 
-use super::list::{COLUMNS, Row, from_clause, with_due_times};
+use super::list::{COLUMNS, Row, complete, from_clause};
 
 /// (status, priority, assigned, count).
 pub type CountRow = (String, String, bool, i64);
@@ -165,7 +165,7 @@ pub async fn load(
         })
     }.await)?;
     board.sla = sla_policies::open_breaches(db).await?;
-    with_due_times(db, &mut board.overdue).await?;
-    with_due_times(db, &mut board.urgent).await?;
+    complete(db, generation, &mut board.overdue).await?;
+    complete(db, generation, &mut board.urgent).await?;
     Ok(board)
 }

@@ -58,7 +58,7 @@ pub async fn ticket(db: &Db, generation: i64, number: &str) -> Result<Option<Row
     );
     let mut row: Option<Row> =
         on_pool!(db, pool => sqlx::query_as(&sql).bind(number).fetch_optional(pool).await)?;
-    super::list::with_due_times(db, row.as_mut_slice()).await?;
+    super::list::complete(db, generation, row.as_mut_slice()).await?;
     Ok(row)
 }
 

@@ -6,7 +6,7 @@ use command_api::db::{Db, from_micros, to_micros};
 use command_api::on_pool;
 use domain::sla::{BusinessCalendar, Policy};
 use projections::search::contains_pattern;
-use projections::tickets::table;
+use projections::tickets::{labels, table};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -49,6 +49,9 @@ pub struct Filter {
     pub received_before: Option<i64>,
     /// Whitespace-separated terms, all of which must match.
     pub q: Vec<String>,
+    /// A tag, or an assignee group, that triage gave the ticket.
+    pub tag: Option<String>,
+    pub group: Option<String>,
 }
 
 /// The sort key of the last row of a page, opaque to clients.
@@ -102,20 +105,47 @@ pub struct Row {
     pub awaiting_reply: bool,
     pub version: i64,
     /// When the first answer is due under the configured policy, while none
-    /// was sent and the ticket is open; filled by [`with_due_times`].
+    /// was sent and the ticket is open; filled by [`complete`].
     #[sqlx(skip)]
     pub first_response_due: Option<OffsetDateTime>,
+    /// Labels from triage; filled by [`complete`].
+    #[sqlx(skip)]
+    pub tags: Vec<String>,
+    #[sqlx(skip)]
+    pub assignee_groups: Vec<String>,
 }
 
-/// Fills each row's first-response due time from the stored SLA policy
-/// (read afresh: four rows), so every view agrees with the SLA watcher.
-pub async fn with_due_times(db: &Db, rows: &mut [Row]) -> Result<(), sqlx::Error> {
+/// Fills what rows carry besides their columns: the first-response due time
+/// from the stored SLA policy (read afresh, so every view agrees with the
+/// SLA watcher), and the labels triage gave each ticket. Two small queries
+/// per page.
+pub async fn complete(db: &Db, generation: i64, rows: &mut [Row]) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
     let policy = command_api::sla_policies::load(db).await?;
-    for row in rows {
+    for row in rows.iter_mut() {
         row.first_response_due = row.due_under(&policy);
+    }
+    let sql = format!(
+        "SELECT ticket_id, kind, label FROM {} WHERE ticket_id IN ({}) ORDER BY label",
+        table("rm_ticket_labels", generation),
+        vec!["?"; rows.len()].join(", ")
+    );
+    let labels: Vec<(String, String, String)> = on_pool!(db, pool => {
+        let mut query = sqlx::query_as(&sql);
+        for row in rows.iter() {
+            query = query.bind(row.ticket_id.as_str());
+        }
+        query.fetch_all(pool).await
+    })?;
+    for (ticket, kind, label) in labels {
+        if let Some(row) = rows.iter_mut().find(|r| r.ticket_id == ticket) {
+            match kind.as_str() {
+                labels::TAG => row.tags.push(label),
+                _ => row.assignee_groups.push(label),
+            }
+        }
     }
     Ok(())
 }
@@ -143,6 +173,8 @@ impl Row {
             "awaiting_reply": self.awaiting_reply,
             "first_response_due_at": self.first_response_due.map(|due| rfc3339(to_micros(due))),
             "first_response_overdue": self.first_response_due.is_some_and(|due| OffsetDateTime::now_utc() > due),
+            "tags": self.tags,
+            "assignee_groups": self.assignee_groups,
             "version": self.version,
         })
     }
@@ -235,6 +267,16 @@ pub async fn list(
         Db::MySql(_) => "",
         Db::Sqlite(_) => " ESCAPE '\\'",
     };
+    for (kind, label) in [(labels::TAG, &filter.tag), (labels::GROUP, &filter.group)] {
+        if let Some(label) = label {
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM {} l WHERE l.ticket_id = t.ticket_id AND l.kind = ? AND l.label = ?)",
+                table("rm_ticket_labels", generation)
+            ));
+            binds.push(Bind::Text(kind.to_owned()));
+            binds.push(Bind::Text(label.clone()));
+        }
+    }
     for term in &filter.q {
         conditions.push(format!("t.search_text LIKE ?{escape}"));
         binds.push(Bind::Text(contains_pattern(term)));
@@ -291,6 +333,6 @@ pub async fn list(
         None
     };
     tracing::Span::current().record("rows", rows.len());
-    with_due_times(db, &mut rows).await?;
+    complete(db, generation, &mut rows).await?;
     Ok((rows, next))
 }

@@ -33,6 +33,8 @@ const STATUSES: [&str; 4] = ["new", "in_progress", "resolved", "closed"];
         ("received_from" = Option<String>, Query, description = "First JST date, YYYY-MM-DD"),
         ("received_to" = Option<String>, Query, description = "Last JST date, YYYY-MM-DD"),
         ("q" = Option<String>, Query, description = "Keywords (Japanese substrings), all must match"),
+        ("tag" = Option<String>, Query, description = "A tag triage gave the ticket"),
+        ("group" = Option<String>, Query, description = "An assignee group triage gave the ticket"),
         ("sort" = Option<String>, Query, description = "received | updated | priority (then received)"),
         ("order" = Option<String>, Query, description = "desc (default) | asc"),
         ("cursor" = Option<String>, Query, description = "`next_cursor` of the previous page"),
@@ -108,6 +110,14 @@ impl ListQuery {
             .unwrap_or_default();
         if filter.q.iter().any(|t| t.chars().count() > 100) {
             params.error("q", "検索語は100文字以内で入力してください。");
+        }
+        for (name, slot) in [("tag", &mut filter.tag), ("group", &mut filter.group)] {
+            match params.text(name).map(str::trim).filter(|l| !l.is_empty()) {
+                Some(label) if label.chars().count() > 50 => {
+                    params.error(name, "50文字以内で指定してください。");
+                }
+                label => *slot = label.map(str::to_owned),
+            }
         }
         let sort = match params.one_of("sort", &["received", "updated", "priority"]) {
             Some("updated") => Sort::Updated,

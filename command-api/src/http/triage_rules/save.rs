@@ -1,6 +1,6 @@
 //! `POST /api/v1/triage-rules` (create) and `POST /api/v1/triage-rules/{id}`
 //! (replace): `{name, keywords: [..], priority: high|urgent, tag?, active?,
-//! category_id?, channel?, repeat_within_days?}`. Supervisors and admins
+//! category_id?, channel?, repeat_within_days?, assignee_group?}`. Supervisors and admins
 //! only. The console's rule form is read by the same [`read`].
 
 use axum::Json;
@@ -125,6 +125,20 @@ pub async fn read(db: &Db, body: &Map<String, Value>) -> Result<RuleInput, ApiEr
         .chars()
         .take(32)
         .collect();
+    let assignee_group = fields
+        .text("assignee_group")
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned);
+    if assignee_group
+        .as_deref()
+        .is_some_and(|g| g.chars().count() > 50 || g.chars().any(char::is_control))
+    {
+        fields.error(
+            "assignee_group",
+            "担当グループは50文字以内で入力してください。",
+        );
+    }
     let active = match body.get("active") {
         Some(Value::Bool(active)) => *active,
         // An HTML checkbox.
@@ -141,6 +155,7 @@ pub async fn read(db: &Db, body: &Map<String, Value>) -> Result<RuleInput, ApiEr
         category_id,
         channel,
         repeat_within_days,
+        assignee_group,
     })
 }
 

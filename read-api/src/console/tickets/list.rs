@@ -53,6 +53,7 @@ pub async fn show(
     .await?;
     let categories = categories::list_all(&state.db).await?;
     let employees = employee_admin::active_names(&state.db).await?;
+    let groups = command_api::triage_rules::assignee_groups(&state.db).await?;
     let value = |k: &str| map.get(k).map_or("", String::as_str);
     let next_url = next.map(|cursor| {
         let mut pairs: Vec<(&str, String)> = map
@@ -102,6 +103,15 @@ pub async fn show(
                     option value="none" selected[value("assignee") == "none"] { "未割当" }
                     @for (id, name) in &employees {
                         option value=(id) selected[value("assignee") == id.to_string()] { (name) }
+                    }
+                }
+            }
+            div.field {
+                label for="group" { "担当グループ" }
+                select #group name="group" {
+                    option value="" { "すべて" }
+                    @for g in &groups {
+                        option value=(g) selected[value("group") == g.as_str()] { (g) }
                     }
                 }
             }
@@ -179,6 +189,8 @@ fn ticket_row(row: &Row, now: OffsetDateTime) -> Markup {
                 @if row.awaiting_reply && row.last_customer_message_at.is_some_and(|at| at > row.received_at) {
                     " " span.tag { "お客様返信あり" }
                 }
+                @for tag in &row.tags { " " span.tag.label-tag { "#" (tag) } }
+                @for group in &row.assignee_groups { " " span.tag.label-group { "→ " (group) } }
             }
             td data-label="お客様" { (row.customer_name) }
             td data-label="ステータス" { (status_badge(&row.status)) }

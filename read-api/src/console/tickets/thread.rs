@@ -98,6 +98,13 @@ fn activity(kind: &str, data: &Value) -> String {
         "unassigned" => "担当者を解除".to_owned(),
         "acknowledged" => "受付確認メールを送信".to_owned(),
         "sla_breached" => "回答期限を超過".to_owned(),
+        "labelled" => format!(
+            "自動振り分け: {}",
+            crate::console::describe::labels_ja(
+                data.get("tag").and_then(Value::as_str),
+                data.get("assignee_group").and_then(Value::as_str)
+            )
+        ),
         "erased" => format!(
             "お客様の個人情報を削除 ({})",
             domain::ticket::ErasureReason::parse(text("reason")).map_or("?", |r| r.label_ja())
