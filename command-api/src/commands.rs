@@ -18,6 +18,7 @@ use crate::codec::{self, DecodeError};
 use crate::event_store::{
     Append, AppendError, Claim, EventStore, IdempotencyRecord, ReadError, StoredEvent,
 };
+use crate::vault::CustomerKey;
 
 /// The claim kind that makes inquiry numbers unique and findable.
 pub const INQUIRY_NUMBER_CLAIM: &str = "inquiry_number";
@@ -80,6 +81,8 @@ pub enum CommandError {
     Encode(#[from] serde_json::Error),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
 }
 
 impl From<AppendError> for CommandError {
@@ -201,7 +204,7 @@ impl TicketService {
     /// that customer's key.
     pub async fn open_with_claims(
         &self,
-        mut open: OpenTicket,
+        open: OpenTicket,
         ctx: &CommandContext,
         idempotency: Option<IdempotencyKey>,
         mut claims: Vec<Claim>,
@@ -210,24 +213,50 @@ impl TicketService {
             kind: INQUIRY_NUMBER_CLAIM,
             value: open.inquiry_number.to_string(),
         });
-        if let Some(vault) = self.store.vault() {
-            let customer = vault.customer_for(open.customer.email.as_ref()).await?;
-            open.customer_ref = Some(customer);
+        let Some(vault) = self.store.vault() else {
+            return self.open_sealed(open, ctx, idempotency, claims, None).await;
+        };
+        // A second try only when another first mail from the same address
+        // stored its customer in between: the lookup then finds theirs.
+        let mut attempts = 0;
+        loop {
+            let key = vault.key_for(open.customer.email.as_ref()).await?;
+            let mut open = open.clone();
+            let mut claims = claims.clone();
+            open.customer_ref = Some(key.customer);
             claims.push(Claim {
                 kind: CUSTOMER_TICKET_CLAIM,
-                value: format!("{customer}/{}", open.ticket_id),
+                value: format!("{}/{}", key.customer, open.ticket_id),
             });
+            match self
+                .open_sealed(open, ctx, idempotency.clone(), claims, Some(key))
+                .await
+            {
+                Err(CommandError::Append(AppendError::CustomerTaken)) if attempts == 0 => {
+                    attempts += 1;
+                }
+                other => return other,
+            }
         }
-        let ticket_id = open.ticket_id;
+    }
+
+    async fn open_sealed(
+        &self,
+        open: OpenTicket,
+        ctx: &CommandContext,
+        idempotency: Option<IdempotencyKey>,
+        claims: Vec<Claim>,
+        customer_key: Option<CustomerKey>,
+    ) -> Result<Outcome, CommandError> {
         self.decide_and_append(
-            ticket_id,
+            open.ticket_id,
             Loaded {
                 ticket: Ticket::default(),
                 version: 0,
             },
             TicketCommand::Open(Box::new(open)),
             ctx,
-            claims,
+            (claims, customer_key),
             idempotency,
         )
         .await
@@ -287,7 +316,7 @@ impl TicketService {
                     loaded,
                     command.clone(),
                     ctx,
-                    claims.clone(),
+                    (claims.clone(), None),
                     idempotency.clone(),
                 )
                 .await
@@ -308,7 +337,7 @@ impl TicketService {
         loaded: Loaded,
         command: TicketCommand,
         ctx: &CommandContext,
-        claims: Vec<Claim>,
+        (claims, customer_key): (Vec<Claim>, Option<CustomerKey>),
         idempotency: Option<IdempotencyKey>,
     ) -> Result<Outcome, CommandError> {
         let Loaded {
@@ -351,6 +380,7 @@ impl TicketService {
                 events: rows,
                 claims,
                 idempotency,
+                customer_key,
             })
             .await
         {

@@ -134,6 +134,7 @@ impl cqrs_es::EventStore<Ticket> for EventStore {
             events: rows,
             claims: Vec::new(),
             idempotency: None,
+            customer_key: None,
         };
         match self.append(append).await {
             Ok(_) => {}

@@ -31,6 +31,7 @@ fn append<'a>(stream: &'a str, expected_version: i64, events: Vec<NewEvent>) -> 
         events,
         claims: vec![],
         idempotency: None,
+        customer_key: None,
     }
 }
 

@@ -560,7 +560,33 @@ async fn retention_erases_customers_whose_tickets_all_closed_long_ago(db: Db) {
     );
 }
 
+async fn first_contacts_at_once_from_one_address_share_one_customer(db: Db) {
+    let desk = Desk::new(&db);
+    let orders: Vec<String> = (0..6).map(|i| format!("LM-2000000{i}")).collect();
+    let opened = futures::future::join_all(orders.iter().map(|order| {
+        desk.form(
+            "同時 太郎",
+            "same.time@example.jp",
+            order,
+            "同時の問い合わせ",
+            "同じ住所から同時に送信しました。",
+        )
+    }))
+    .await;
+    let mut customers = Vec::new();
+    for ticket in opened {
+        let loaded = desk.tickets.load(ticket).await.expect("loads");
+        customers.push(loaded.ticket.customer_ref().expect("sealed"));
+    }
+    customers.dedup();
+    assert_eq!(customers.len(), 1, "one customer, one key: {customers:?}");
+    let keys: i64 = command_api::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customer_keys").fetch_one(pool).await)
+        .expect("counts");
+    assert_eq!(keys, 1);
+}
+
 command_api::contract_tests!(
+    first_contacts_at_once_from_one_address_share_one_customer,
     erasure_leaves_no_personal_data_and_keeps_the_history,
     retention_erases_customers_whose_tickets_all_closed_long_ago,
 );

@@ -410,6 +410,7 @@ async fn an_unreadable_event_halts_the_projection_at_its_position(db: Db) {
             events: vec![alien],
             claims: vec![],
             idempotency: None,
+            customer_key: None,
         })
         .await
         .expect("appends");

@@ -14,6 +14,7 @@ use tracing::instrument;
 
 use super::{EventStore, NewEvent};
 use crate::db::{Db, is_unique_violation, now_micros};
+use crate::vault::CustomerKey;
 
 /// A value that must be unique across all streams (an inquiry number, an
 /// inbound mail's Message-ID), claimed atomically with the events.
@@ -42,6 +43,10 @@ pub struct Append<'a> {
     pub events: Vec<NewEvent>,
     pub claims: Vec<Claim>,
     pub idempotency: Option<IdempotencyRecord>,
+    /// The key that seals a new ticket's events; a new customer's key row
+    /// is stored in the same transaction, so no ticket ever has a key that
+    /// was not stored, and first contact costs one commit, not two.
+    pub customer_key: Option<CustomerKey>,
 }
 
 /// What a successful append produced.
@@ -70,6 +75,10 @@ pub enum AppendError {
     /// The customer's data key was deleted: nothing personal can be added.
     #[error("the customer's personal data has been erased")]
     Erased,
+    /// Another first contact from the same address stored its customer
+    /// first; looking the customer up again finds theirs.
+    #[error("the customer's key was stored concurrently")]
+    CustomerTaken,
     /// Personal fields were to be sealed but no master key is configured.
     #[error("no master key is configured to seal personal data")]
     NoVault,
@@ -85,7 +94,8 @@ impl EventStore {
         if append.events.is_empty() {
             return Err(AppendError::Empty);
         }
-        self.seal(&mut append.events).await?;
+        self.seal(&mut append.events, append.customer_key.as_ref())
+            .await?;
         let committed = append_in_transaction(&self.db, &append).await?;
         tracing::Span::current().record("position", committed.last_position);
         crate::instruments::record_appended(append.events.len());
@@ -98,6 +108,7 @@ impl EventStore {
 /// unique violation means.
 enum Step {
     Head,
+    CustomerKey,
     Claim(&'static str),
     Events,
     Idempotency,
@@ -110,6 +121,17 @@ async fn append_in_transaction(db: &Db, append: &Append<'_>) -> Result<Committed
     let result: Result<Committed, (Step, sqlx::Error)> = crate::on_pool!(db, pool => async {
         let mut conn = pool.acquire().await.map_err(|e| (Step::Head, e))?;
         let mut tx = conn.begin().await.map_err(|e| (Step::Head, e))?;
+        // Before the head row, so the serializing lock is not held longer.
+        if let Some(CustomerKey { customer, new: Some(row), .. }) = &append.customer_key {
+            sqlx::query("INSERT INTO customer_keys (customer_ref, email_hmac, wrapped_key, created_at) VALUES (?, ?, ?, ?)")
+                .bind(customer.to_string())
+                .bind(row.email_hmac.as_deref())
+                .bind(&row.wrapped_key)
+                .bind(recorded_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| (Step::CustomerKey, e))?;
+        }
         let last = tx.reserve(count).await.map_err(|e| (Step::Head, e))?;
         let first = last - count + 1;
         for claim in &append.claims {
@@ -170,6 +192,7 @@ async fn append_in_transaction(db: &Db, append: &Append<'_>) -> Result<Committed
         Step::Events => AppendError::Conflict,
         Step::Claim(kind) => AppendError::ClaimTaken { kind },
         Step::Idempotency => AppendError::IdempotencyKeyTaken,
+        Step::CustomerKey => AppendError::CustomerTaken,
         Step::Head => AppendError::Database(error),
     })
 }

@@ -2,19 +2,23 @@
 //! and opened on the way out, below upcasters and codecs, so no event type
 //! and no reader needs to know about it (see `crate::vault`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use uuid::Uuid;
 
 use super::{AppendError, EventStore, NewEvent, ReadError, StoredEvent};
-use crate::vault::seal;
+use crate::vault::{CustomerKey, seal};
 
 impl EventStore {
     /// Seals the personal fields of events that name a customer. Only
     /// events that carry personal data need the key, so facts recorded about
     /// an erased customer's ticket (the erasure itself) still append.
-    pub(super) async fn seal(&self, events: &mut [NewEvent]) -> Result<(), AppendError> {
-        let customers: BTreeSet<Uuid> = events
+    pub(super) async fn seal(
+        &self,
+        events: &mut [NewEvent],
+        known: Option<&CustomerKey>,
+    ) -> Result<(), AppendError> {
+        let mut customers: BTreeSet<Uuid> = events
             .iter()
             .filter(|e| seal::has_personal_fields(&e.event_type, &e.payload))
             .filter_map(|e| e.seal_for)
@@ -22,9 +26,17 @@ impl EventStore {
         if customers.is_empty() {
             return Ok(());
         }
-        let vault = self.vault.as_ref().ok_or(AppendError::NoVault)?;
-        let customers: Vec<Uuid> = customers.into_iter().collect();
-        let keys = vault.data_keys(&customers).await?;
+        let mut keys = HashMap::new();
+        if let Some(known) = known
+            && customers.remove(&known.customer)
+        {
+            keys.insert(known.customer, known.key.clone());
+        }
+        if !customers.is_empty() {
+            let vault = self.vault.as_ref().ok_or(AppendError::NoVault)?;
+            let customers: Vec<Uuid> = customers.into_iter().collect();
+            keys.extend(vault.data_keys(&customers).await?);
+        }
         for event in events.iter_mut() {
             let Some(customer) = event.seal_for else {
                 continue;

@@ -121,6 +121,22 @@ impl MasterKey {
     }
 }
 
+/// A customer and their key, ready to seal a new ticket with; `new` is the
+/// row to store when the customer is new.
+#[derive(Debug, Clone)]
+pub struct CustomerKey {
+    pub customer: Uuid,
+    pub key: DataKey,
+    pub new: Option<NewKeyRow>,
+}
+
+/// A new customer's `customer_keys` row: the address hash and the wrapped key.
+#[derive(Debug, Clone)]
+pub struct NewKeyRow {
+    pub email_hmac: Option<String>,
+    pub wrapped_key: String,
+}
+
 /// One customer's AES-256-GCM key, unwrapped. Lives only in memory.
 #[derive(Clone)]
 pub struct DataKey(Aes256Gcm);
@@ -171,44 +187,41 @@ impl Vault {
         Ok(found.and_then(|id| Uuid::parse_str(&id).ok()))
     }
 
-    /// The customer to seal a new ticket for: the one this address already
-    /// belongs to, or a new customer with a new key. A caller without an
-    /// address (a phone call) is a customer of their own.
-    pub async fn customer_for(&self, email: Option<&CustomerEmail>) -> Result<Uuid, sqlx::Error> {
+    /// The customer to seal a new ticket for, with their key: the one this
+    /// address already belongs to, or a new customer whose key row the
+    /// caller stores in the same transaction as the ticket's first events
+    /// (see `event_store::CustomerKey`). A caller without an address (a
+    /// phone call) is a customer of their own. One query, no write.
+    pub async fn key_for(&self, email: Option<&CustomerEmail>) -> Result<CustomerKey, VaultError> {
         let lookup = email.map(|e| self.email_lookup(e));
-        for _ in 0..2 {
-            if let Some(lookup) = &lookup {
-                let found: Option<String> = crate::on_pool!(&self.db, pool => {
-                    sqlx::query_scalar("SELECT customer_ref FROM customer_keys WHERE email_hmac = ?")
-                        .bind(lookup)
-                        .fetch_optional(pool)
-                        .await
-                })?;
-                if let Some(id) = found.and_then(|id| Uuid::parse_str(&id).ok()) {
-                    return Ok(id);
-                }
-            }
-            let customer = Uuid::now_v7();
-            let key: [u8; 32] = rand::random();
-            let wrapped = self.master.wrap(customer, &key);
-            let inserted = crate::on_pool!(&self.db, pool => {
-                sqlx::query("INSERT INTO customer_keys (customer_ref, email_hmac, wrapped_key, created_at) VALUES (?, ?, ?, ?)")
-                    .bind(customer.to_string())
-                    .bind(lookup.as_deref())
-                    .bind(&wrapped)
-                    .bind(now_micros())
-                    .execute(pool)
+        if let Some(lookup) = &lookup {
+            let found: Option<(String, String)> = crate::on_pool!(&self.db, pool => {
+                sqlx::query_as("SELECT customer_ref, wrapped_key FROM customer_keys WHERE email_hmac = ? AND wrapped_key IS NOT NULL")
+                    .bind(lookup)
+                    .fetch_optional(pool)
                     .await
-                    .map(|_| ())
-            });
-            match inserted {
-                Ok(_) => return Ok(customer),
-                // Two first mails from one address at once: the other won; use theirs.
-                Err(e) if crate::db::is_unique_violation(&e) => continue,
-                Err(e) => return Err(e),
+            })?;
+            if let Some((id, wrapped)) = found
+                && let Ok(customer) = Uuid::parse_str(&id)
+            {
+                return Ok(CustomerKey {
+                    customer,
+                    key: self.master.unwrap(customer, &wrapped)?,
+                    new: None,
+                });
             }
         }
-        Err(sqlx::Error::RowNotFound)
+        let customer = Uuid::now_v7();
+        let bytes: [u8; 32] = rand::random();
+        let key = DataKey::new(&bytes).ok_or(VaultError::Unwrap { customer })?;
+        Ok(CustomerKey {
+            customer,
+            key,
+            new: Some(NewKeyRow {
+                email_hmac: lookup,
+                wrapped_key: self.master.wrap(customer, &bytes),
+            }),
+        })
     }
 
     /// The data keys of these customers that still exist. A customer missing

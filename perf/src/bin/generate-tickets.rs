@@ -247,6 +247,7 @@ async fn append_ticket(
                 value: number.to_string(),
             }],
             idempotency: None,
+            customer_key: None,
         })
         .await?;
     Ok(count)
