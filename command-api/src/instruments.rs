@@ -43,9 +43,6 @@ struct Registry {
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
     events_appended: AtomicU64,
     inbound: Mutex<BTreeMap<&'static str, u64>>,
-    /// Open tickets past their (first response, resolution) target, as the
-    /// SLA watcher last counted them; `None` where no watcher runs.
-    sla_breached_open: Mutex<Option<(u64, u64)>>,
 }
 
 static REGISTRY: LazyLock<Registry> = LazyLock::new(Registry::default);
@@ -79,11 +76,6 @@ pub fn record_appended(events: usize) {
 /// One inbound mail, by what became of it (`threaded`, `rejected`, …).
 pub fn record_inbound(outcome: &'static str) {
     *lock(&REGISTRY.inbound).entry(outcome).or_default() += 1;
-}
-
-/// The SLA watcher's latest count of open tickets past each target.
-pub fn set_sla_breached_open(first_response: u64, resolution: u64) {
-    *lock(&REGISTRY.sla_breached_open) = Some((first_response, resolution));
 }
 
 /// Appends every counter and histogram in the Prometheus text format.
@@ -137,17 +129,6 @@ pub fn render(out: &mut String) {
         let _ = writeln!(
             out,
             "madoguchi_mail_inbound_total{{outcome=\"{outcome}\"}} {count}"
-        );
-    }
-    // Only the process that runs the SLA watcher knows; the others say
-    // nothing rather than a false zero.
-    if let Some((first_response, resolution)) = *lock(&REGISTRY.sla_breached_open) {
-        let _ = writeln!(
-            out,
-            "# HELP madoguchi_sla_breached_open Open tickets past their SLA target.\n\
-             # TYPE madoguchi_sla_breached_open gauge\n\
-             madoguchi_sla_breached_open{{kind=\"first_response\"}} {first_response}\n\
-             madoguchi_sla_breached_open{{kind=\"resolution\"}} {resolution}"
         );
     }
 }

@@ -33,22 +33,24 @@ pub async fn load(db: &Db) -> Result<Policy, sqlx::Error> {
     ))
 }
 
-/// Replaces one priority's targets (each 1..=[`MAX_MINUTES`], checked by the caller).
+/// Replaces the targets of every priority at once, in one transaction
+/// (each 1..=[`MAX_MINUTES`], checked by the caller).
 #[instrument(skip(db))]
-pub async fn save(db: &Db, priority: Priority, targets: Targets) -> Result<(), sqlx::Error> {
+pub async fn save(db: &Db, policy: &Policy) -> Result<(), sqlx::Error> {
+    let now = now_micros();
     crate::on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM sla_policies WHERE priority = ?")
-            .bind(priority.as_str())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO sla_policies (priority, first_response_minutes, resolution_minutes, updated_at) VALUES (?, ?, ?, ?)")
-            .bind(priority.as_str())
-            .bind(targets.first_response)
-            .bind(targets.resolution)
-            .bind(now_micros())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("DELETE FROM sla_policies").execute(&mut *tx).await?;
+        for priority in Priority::ALL {
+            let targets = policy.targets(priority);
+            sqlx::query("INSERT INTO sla_policies (priority, first_response_minutes, resolution_minutes, updated_at) VALUES (?, ?, ?, ?)")
+                .bind(priority.as_str())
+                .bind(targets.first_response)
+                .bind(targets.resolution)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await
     })
 }

@@ -473,6 +473,29 @@ async fn metrics_report_projection_lag_the_outbox_and_requests(db: Db) {
         !text.contains("taro@example.jp"),
         "no personal data in metrics"
     );
+    // No SLA pass has run yet: no gauge rather than a false zero. Once the
+    // watcher has counted, every role reports its count from the database.
+    assert!(!text.contains("madoguchi_sla_breached_open"), "{text}");
+    command_api::sla_policies::record_open_breaches(&app.db, 2, 1)
+        .await
+        .expect("records");
+    let again = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("sends")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        again.contains("madoguchi_sla_breached_open{kind=\"first_response\"} 2"),
+        "{again}"
+    );
+    assert!(
+        again.contains("madoguchi_sla_breached_open{kind=\"resolution\"} 1"),
+        "{again}"
+    );
     // This process's own counters (other tests in the same process may add
     // to them, so at least what this test did).
     let value = |prefix: &str| -> f64 {

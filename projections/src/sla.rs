@@ -78,7 +78,6 @@ impl SlaWatcher {
                 }
             }
         }
-        command_api::instruments::set_sla_breached_open(first_response, resolution);
         command_api::sla_policies::record_open_breaches(db, first_response, resolution).await?;
         tracing::Span::current().record("breaches", recorded);
         Ok(recorded)

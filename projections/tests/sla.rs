@@ -120,16 +120,14 @@ async fn an_admins_targets_apply_on_the_next_pass_and_the_dashboard_counts_breac
     assert_eq!((counted.first_response, counted.resolution), (0, 0));
     assert!(counted.counted_at.is_some());
     // An admin asks high priority to be answered within two business hours.
-    sla_policies::save(
-        &db,
+    let stricter = sla_policies::load(&db).await.expect("loads").with(
         Priority::High,
         Targets {
             first_response: 120,
             resolution: 9 * 60,
         },
-    )
-    .await
-    .expect("saves");
+    );
+    sla_policies::save(&db, &stricter).await.expect("saves");
     assert_eq!(
         watcher
             .run_once(datetime!(2026-11-24 10:01 +9))

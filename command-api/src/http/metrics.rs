@@ -1,6 +1,7 @@
 //! `GET /metrics`: operational gauges in the Prometheus text format, read
 //! from the database at scrape time so every role reports the same truth:
-//! projection positions, lag and halts, the log's head, and the mail outbox;
+//! projection positions, lag and halts, the log's head, the mail outbox and
+//! the open SLA breaches;
 //! then this process's own counters (requests, latency, appends, inbound).
 //! (The Datadog agent scrapes it with its OpenMetrics check.)
 
@@ -94,6 +95,20 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
         "Queued mails that have failed at least once.",
     );
     lines.push(format!("{name} {retrying}"));
+    // As the SLA watcher last counted them; nothing before its first pass,
+    // rather than a false zero.
+    let sla = crate::sla_policies::open_breaches(db).await?;
+    if sla.counted_at.is_some() {
+        let name = gauge(
+            "madoguchi_sla_breached_open",
+            "Open tickets past their SLA target.",
+        );
+        lines.push(format!(
+            "{name}{{kind=\"first_response\"}} {}",
+            sla.first_response
+        ));
+        lines.push(format!("{name}{{kind=\"resolution\"}} {}", sla.resolution));
+    }
     text.push_str(&lines.join("\n"));
     text.push('\n');
     crate::instruments::render(&mut text);

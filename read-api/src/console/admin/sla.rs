@@ -139,9 +139,7 @@ pub async fn save(
     form.staff.require(Role::Admin)?;
     match read(&form) {
         Ok(policy) => {
-            for p in ORDER {
-                sla_policies::save(&state.db, p, policy.targets(p)).await?;
-            }
+            sla_policies::save(&state.db, &policy).await?;
             tracing::info!(employee = form.staff.id(), "SLA targets saved");
             form.staff.flash(true, "SLAの目標を保存しました。").await?;
             Ok(Redirect::to(PATH).into_response())
