@@ -1,6 +1,7 @@
 // The agent console end to end, in a real browser against a real server:
 // a customer writes in, two agents work the ticket (one of them on a stale
-// page), a supervisor reads the history, an admin disables an account.
+// page), a supervisor reads the history, an admin disables an account and
+// opens the rule, SLA and erasure pages.
 // Run through scripts/e2e.sh, which starts the server and creates the staff.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -316,6 +317,17 @@ test('the agent console, end to end', async (t) => {
     await submit(page, `${row} form.toggle-active`, '無効にする');
     assert.equal(await page.locator(`${row} form.toggle-active button`, { hasText: '有効にする' }).count(), 1,
       'agent2 does not show as disabled');
+    // The rule, SLA and erasure pages meet the same accessibility bar.
+    for (const [path, name, form] of [
+      ['/console/triage-rules', 'triage-rules', 'form#rule-form'],
+      ['/console/admin/sla', 'sla', 'form#sla-form'],
+      ['/console/admin/customers/erase', 'erase', 'form#erase-form'],
+    ]) {
+      await open(page, path);
+      assert.equal(await page.locator(form).count(), 1, `${path} has no ${form}`);
+      await screenshot(page, name);
+      await checkAccessibility(page, name);
+    }
     await context.close();
 
     const again = await person(browser, 'agent2-again', problems);

@@ -1,7 +1,9 @@
 //! Automatic triage: a reactor that reads each new inquiry and customer
-//! message, and raises the ticket's priority when a rule matches, as
-//! `system:triage`. It never lowers a priority (the domain refuses to), so a
-//! replay or a retried batch changes nothing the second time.
+//! message and, when a rule matches (keywords, category, channel, or the
+//! customer's repeat contact), raises the ticket's priority and adds the
+//! rule's tag and assignee group, as `system:triage`. It never lowers a
+//! priority and adds a label once (the domain sees to both), so a replay or
+//! a retried batch changes nothing the second time.
 
 pub mod rules;
 

@@ -42,7 +42,7 @@ pub async fn show(State(state): State<AppState>, staff: Staff) -> Result<Respons
                 (card("対応中", count(&["by_status", "in_progress"]), "/console/tickets?status=in_progress"))
                 (card("未割当 (未完了)", count(&["unassigned_open"]), "/console/tickets?assignee=none"))
                 (card("緊急 (未完了)", count(&["urgent_open"]), "/console/tickets?priority=urgent"))
-                (card("初回回答待ちで期限超過", count(&["overdue_count"]), "/console/tickets?sort=received&order=asc"))
+                (card("初回回答待ち (受付から24時間超)", count(&["overdue_count"]), "/console/tickets?sort=received&order=asc"))
                 (card("SLA超過中 (初回回答)", board.sla.first_response, "/console/tickets?sort=received&order=asc"))
                 (card("SLA超過中 (解決)", board.sla.resolution, "/console/tickets?sort=received&order=asc"))
                 (card("本日の受付", count(&["received_today"]), "/console/tickets?status=all"))

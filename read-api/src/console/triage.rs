@@ -1,5 +1,6 @@
-//! `/console/triage-rules`: the automatic triage rules, with how often each
-//! has raised a priority. Supervisors add and edit them here; the triage
+//! `/console/triage-rules`: the automatic triage rules (keywords, category,
+//! channel and repeat-contact conditions; a priority, a tag and an assignee
+//! group), with how often each has been applied. Supervisors add and edit them here; the triage
 //! reactor reads them afresh for every batch, so an edit applies at once.
 //! The form is validated by the same function as the JSON API.
 
@@ -62,7 +63,8 @@ fn list_page(
     let body = html! {
         h1 { "自動振り分けルール" }
         p.muted {
-            "受付・お客様メッセージの本文と件名にキーワードが含まれると、優先度を引き上げます(下げることはありません)。"
+            "受付・お客様メッセージの件名と本文にキーワードが含まれると(カテゴリ・チャネル・再問い合わせの条件も指定できます)、"
+            "優先度を引き上げ(下げることはありません)、タグと担当グループを付けます。"
             "全角・半角、カタカナ・ひらがなの違いは区別しません。"
         }
         table #triage-rules {
@@ -142,6 +144,7 @@ fn rule_fields(
             div.field {
                 label for="tag" { "タグ" }
                 input #tag name="tag" type="text" maxlength="32" value=(value("tag"));
+                (field_errors(errors, "tag"))
             }
             div.field {
                 label for="assignee_group" { "担当グループ" }

@@ -140,10 +140,11 @@ pub async fn complete(db: &Db, generation: i64, rows: &mut [Row]) -> Result<(), 
         query.fetch_all(pool).await
     })?;
     for (ticket, kind, label) in labels {
-        if let Some(row) = rows.iter_mut().find(|r| r.ticket_id == ticket) {
+        // A ticket can be in a page twice (the dashboard's two lists).
+        for row in rows.iter_mut().filter(|r| r.ticket_id == ticket) {
             match kind.as_str() {
-                labels::TAG => row.tags.push(label),
-                _ => row.assignee_groups.push(label),
+                labels::TAG => row.tags.push(label.clone()),
+                _ => row.assignee_groups.push(label.clone()),
             }
         }
     }

@@ -118,13 +118,14 @@ pub async fn read(db: &Db, body: &Map<String, Value>) -> Result<RuleInput, ApiEr
             "キーワード、カテゴリ、チャネル、再問い合わせのいずれかを指定してください。",
         );
     }
-    let tag = fields
+    let tag: String = fields
         .text("tag")
         .map(str::trim)
         .unwrap_or_default()
-        .chars()
-        .take(32)
-        .collect();
+        .to_owned();
+    if tag.chars().count() > 32 || tag.chars().any(char::is_control) {
+        fields.error("tag", "タグは32文字以内で入力してください。");
+    }
     let assignee_group = fields
         .text("assignee_group")
         .map(str::trim)

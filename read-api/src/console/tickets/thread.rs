@@ -97,7 +97,10 @@ fn activity(kind: &str, data: &Value) -> String {
         "assigned" => "担当者を割り当て".to_owned(),
         "unassigned" => "担当者を解除".to_owned(),
         "acknowledged" => "受付確認メールを送信".to_owned(),
-        "sla_breached" => "回答期限を超過".to_owned(),
+        "sla_breached" => match text("kind") {
+            "resolution" => "解決期限を超過".to_owned(),
+            _ => "初回回答期限を超過".to_owned(),
+        },
         "labelled" => format!(
             "自動振り分け: {}",
             crate::console::describe::labels_ja(
