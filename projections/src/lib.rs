@@ -16,6 +16,7 @@
 //!   outgoing mail).
 //! - [`retention`]: erases customers whose tickets have all been closed for
 //!   longer than the retention period.
+//! - [`periodic`]: the loop of time-driven workers (SLA, retention).
 //! - [`rebuild`]: replay into the next generation of tables, then switch.
 //! - [`search`]: the text normalization indexing and queries share.
 
@@ -25,6 +26,7 @@ pub mod engine;
 pub mod erasure;
 pub mod integration;
 pub mod mail;
+pub mod periodic;
 pub mod rebuild;
 pub mod retention;
 pub mod search;

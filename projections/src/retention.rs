@@ -91,18 +91,13 @@ impl Retention {
     }
 
     /// Runs a pass every hour until shut down.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            if let Err(error) = self.run_once(OffsetDateTime::now_utc()).await {
-                tracing::warn!(error = %format!("{error:#}"), "retention pass failed; retrying");
-            }
-            tokio::select! {
-                _ = shutdown.changed() => {}
-                () = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            }
-        }
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        crate::periodic::every(
+            Duration::from_secs(3600),
+            shutdown,
+            "retention pass",
+            || self.run_once(OffsetDateTime::now_utc()),
+        )
+        .await;
     }
 }

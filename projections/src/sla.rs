@@ -83,18 +83,11 @@ impl SlaWatcher {
         Ok(recorded)
     }
 
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            if let Err(error) = self.run_once(OffsetDateTime::now_utc()).await {
-                tracing::warn!(error = %format!("{error:#}"), "SLA check failed; retrying");
-            }
-            tokio::select! {
-                _ = shutdown.changed() => {}
-                () = tokio::time::sleep(Duration::from_secs(60)) => {}
-            }
-        }
+    /// Checks once a minute until shut down.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
+        crate::periodic::every(Duration::from_secs(60), shutdown, "SLA check", || {
+            self.run_once(OffsetDateTime::now_utc())
+        })
+        .await;
     }
 }
