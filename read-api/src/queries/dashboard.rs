@@ -151,20 +151,33 @@ pub async fn load(
     };
     let overdue_sql = oldest_ten("t.first_response_at IS NULL AND t.received_at < ?");
     let urgent_sql = oldest_ten("t.priority_rank = 4");
-    let mut board = on_pool!(db, pool => async {
+    // The queries are independent: run at once on several connections, the
+    // dashboard costs the slowest of them instead of their sum.
+    let main = async {
+        on_pool!(db, pool => async {
+        let (counts, workload, hourly, backlog, edge, overdue, urgent) = tokio::try_join!(
+            sqlx::query_as(&counts_sql).fetch_all(pool),
+            sqlx::query_as(&workload_sql).fetch_all(pool),
+            sqlx::query_as(&hourly_sql).bind(today - 29 * 86_400_000_000).fetch_all(pool),
+            sqlx::query_scalar::<_, i64>(&backlog_sql).bind(boundary).fetch_one(pool),
+            sqlx::query_scalar::<_, i64>(&edge_sql).bind(boundary).bind(cutoff).fetch_one(pool),
+            sqlx::query_as(&overdue_sql).bind(cutoff).bind(cutoff).fetch_all(pool),
+            sqlx::query_as(&urgent_sql).fetch_all(pool),
+        )?;
         Ok::<_, sqlx::Error>(Dashboard {
-            counts: sqlx::query_as(&counts_sql).fetch_all(pool).await?,
-            workload: sqlx::query_as(&workload_sql).fetch_all(pool).await?,
-            hourly: sqlx::query_as(&hourly_sql).bind(today - 29 * 86_400_000_000).fetch_all(pool).await?,
-            overdue_count: sqlx::query_scalar::<_, i64>(&backlog_sql).bind(boundary).fetch_one(pool).await?
-                + sqlx::query_scalar::<_, i64>(&edge_sql).bind(boundary).bind(cutoff).fetch_one(pool).await?,
-            overdue: sqlx::query_as(&overdue_sql).bind(cutoff).bind(cutoff).fetch_all(pool).await?,
-            urgent: sqlx::query_as(&urgent_sql).fetch_all(pool).await?,
+            counts,
+            workload,
+            hourly,
+            overdue_count: backlog + edge,
+            overdue,
+            urgent,
             today_start: today,
             sla: OpenBreaches::default(),
         })
-    }.await)?;
-    board.sla = sla_policies::open_breaches(db).await?;
+    }.await)
+    };
+    let (mut board, sla) = tokio::try_join!(main, sla_policies::open_breaches(db))?;
+    board.sla = sla;
     // Both lists in one pass: two small queries, not four.
     let overdue = board.overdue.len();
     let mut rows: Vec<Row> = board
