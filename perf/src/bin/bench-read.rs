@@ -219,14 +219,23 @@ async fn main() -> anyhow::Result<()> {
     let html = pages
         .iter()
         .map(|(label, path)| (*label, path.clone(), true));
-    for (label, path, is_page) in api.chain(html) {
+    'cases: for (label, path, is_page) in api.chain(html) {
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
             let began = Instant::now();
-            if is_page {
-                page(path.clone()).await?;
+            let answered = if is_page {
+                page(path.clone()).await
             } else {
-                get(path.clone()).await?;
+                get(path.clone()).await
+            };
+            // A case the server cannot answer (the no-hit search times out)
+            // is reported as such, and the others are still measured.
+            if let Err(error) = answered {
+                println!(
+                    "{label:<34} failed after {:.1} s: {error}",
+                    began.elapsed().as_secs_f64()
+                );
+                continue 'cases;
             }
             times.push(began.elapsed());
         }
