@@ -29,8 +29,8 @@ pub async fn status(db: &Db, store: &EventStore) -> anyhow::Result<()> {
     for checkpoint in checkpoint::load_all(db).await? {
         let lag = head - checkpoint.position;
         // Lag in time: how long the oldest unapplied event has waited.
-        let lag_seconds = match store.read_all(checkpoint.position, 1).await?.first() {
-            Some(next) if lag > 0 => (now_micros() - next.recorded_at) / 1_000_000,
+        let lag_seconds = match store.recorded_after(checkpoint.position).await? {
+            Some(recorded_at) if lag > 0 => (now_micros() - recorded_at) / 1_000_000,
             _ => 0,
         };
         let state = match (&checkpoint.halted_position, &checkpoint.halted_reason) {

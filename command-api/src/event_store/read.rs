@@ -104,6 +104,19 @@ impl EventStore {
         Ok(events.into_iter().map(|e| self.upcast(e)).collect())
     }
 
+    /// When the event after `position` was recorded (µs UTC), if it exists:
+    /// how long the oldest unapplied event has waited, without reading (and
+    /// opening) the event itself.
+    #[instrument(name = "event_store.recorded_after", skip(self))]
+    pub async fn recorded_after(&self, position: i64) -> Result<Option<i64>, sqlx::Error> {
+        crate::on_pool!(self.db(), pool => {
+            sqlx::query_scalar("SELECT recorded_at FROM events WHERE global_position = ?")
+                .bind(position + 1)
+                .fetch_optional(pool)
+                .await
+        })
+    }
+
     /// The last committed position (0 for an empty store).
     #[instrument(name = "event_store.head", skip(self))]
     pub async fn head_position(&self) -> Result<i64, sqlx::Error> {

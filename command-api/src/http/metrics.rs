@@ -65,13 +65,8 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
     for projection in &projections {
         let label = format!("{{projection=\"{}\"}}", projection.name);
         let lag = head - projection.position;
-        let waited = match store
-            .read_all(projection.position, 1)
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-            .first()
-        {
-            Some(next) if lag > 0 => (now_micros() - next.recorded_at) as f64 / 1_000_000.0,
+        let waited = match store.recorded_after(projection.position).await? {
+            Some(recorded_at) if lag > 0 => (now_micros() - recorded_at) as f64 / 1_000_000.0,
             _ => 0.0,
         };
         lines.push(format!("{position}{label} {}", projection.position));

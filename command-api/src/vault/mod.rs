@@ -177,39 +177,39 @@ impl Vault {
 
     /// The customer an address belongs to, if they have a key.
     pub async fn find_customer(&self, email: &CustomerEmail) -> Result<Option<Uuid>, sqlx::Error> {
-        let lookup = self.email_lookup(email);
-        let found: Option<String> = crate::on_pool!(&self.db, pool => {
-            sqlx::query_scalar("SELECT customer_ref FROM customer_keys WHERE email_hmac = ?")
-                .bind(&lookup)
+        Ok(self
+            .by_address(&self.email_lookup(email))
+            .await?
+            .map(|(customer, _)| customer))
+    }
+
+    /// The customer and wrapped key an address hash belongs to. Erasure
+    /// clears the hash, so an erased customer is never found.
+    async fn by_address(&self, lookup: &str) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+        let found: Option<(String, String)> = crate::on_pool!(&self.db, pool => {
+            sqlx::query_as("SELECT customer_ref, wrapped_key FROM customer_keys WHERE email_hmac = ? AND wrapped_key IS NOT NULL")
+                .bind(lookup)
                 .fetch_optional(pool)
                 .await
         })?;
-        Ok(found.and_then(|id| Uuid::parse_str(&id).ok()))
+        Ok(found.and_then(|(id, wrapped)| Some((Uuid::parse_str(&id).ok()?, wrapped))))
     }
 
     /// The customer to seal a new ticket for, with their key: the one this
     /// address already belongs to, or a new customer whose key row the
     /// caller stores in the same transaction as the ticket's first events
-    /// (see `event_store::CustomerKey`). A caller without an address (a
-    /// phone call) is a customer of their own. One query, no write.
+    /// (see `event_store::Append::customer_key`). A caller without an
+    /// address (a phone call) is a customer of their own. One query, no write.
     pub async fn key_for(&self, email: Option<&CustomerEmail>) -> Result<CustomerKey, VaultError> {
         let lookup = email.map(|e| self.email_lookup(e));
-        if let Some(lookup) = &lookup {
-            let found: Option<(String, String)> = crate::on_pool!(&self.db, pool => {
-                sqlx::query_as("SELECT customer_ref, wrapped_key FROM customer_keys WHERE email_hmac = ? AND wrapped_key IS NOT NULL")
-                    .bind(lookup)
-                    .fetch_optional(pool)
-                    .await
-            })?;
-            if let Some((id, wrapped)) = found
-                && let Ok(customer) = Uuid::parse_str(&id)
-            {
-                return Ok(CustomerKey {
-                    customer,
-                    key: self.master.unwrap(customer, &wrapped)?,
-                    new: None,
-                });
-            }
+        if let Some(lookup) = &lookup
+            && let Some((customer, wrapped)) = self.by_address(lookup).await?
+        {
+            return Ok(CustomerKey {
+                customer,
+                key: self.master.unwrap(customer, &wrapped)?,
+                new: None,
+            });
         }
         let customer = Uuid::now_v7();
         let bytes: [u8; 32] = rand::random();
