@@ -41,6 +41,16 @@ pub async fn status(db: &Db, store: &EventStore) -> anyhow::Result<()> {
             _ => "healthy".to_owned(),
         };
         unhealthy |= state != "healthy";
+        // Older tables still serve; what the new shape adds waits for a rebuild.
+        let shape = all()
+            .iter()
+            .find(|p| p.name() == checkpoint.name)
+            .map_or(checkpoint.shape, |p| p.shape());
+        let state = if checkpoint.shape < shape {
+            format!("{state}; rebuild due: tables of shape {}, this version writes {shape}", checkpoint.shape)
+        } else {
+            state
+        };
         println!(
             "{:<12} {:>10} {:>10} {:>10} {:>9} {:>4}  {state}",
             checkpoint.name, checkpoint.position, head, lag, lag_seconds, checkpoint.generation

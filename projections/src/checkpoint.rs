@@ -17,6 +17,8 @@ pub struct Checkpoint {
     pub name: String,
     pub position: i64,
     pub generation: i64,
+    /// The projection shape its current generation was built with.
+    pub shape: i64,
     pub updated_at: i64,
     pub halted_position: Option<i64>,
     pub halted_reason: Option<String>,
@@ -24,7 +26,7 @@ pub struct Checkpoint {
     pub lease_expires_at: Option<i64>,
 }
 
-const COLUMNS: &str = "name, position, generation, updated_at, halted_position, halted_reason, lease_holder, lease_expires_at";
+const COLUMNS: &str = "name, position, generation, shape, updated_at, halted_position, halted_reason, lease_holder, lease_expires_at";
 
 #[instrument(skip(db))]
 pub async fn load(db: &Db, name: &str) -> Result<Checkpoint, sqlx::Error> {

@@ -7,6 +7,7 @@
 //! polling across processes) and backoff.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -37,6 +38,17 @@ pub trait Projection: Send + Sync {
     fn name(&self) -> &'static str;
     /// The base names of the tables it writes (`rm_tickets` for `rm_tickets_gN`).
     fn tables(&self) -> &'static [&'static str];
+    /// The version of what its tables hold. A rebuild records it; a
+    /// generation built by older code reports a lower shape, and readers
+    /// avoid what it lacks until the next rebuild.
+    fn shape(&self) -> i64 {
+        1
+    }
+    /// Name endings of secondary indexes its batches read through, which a
+    /// rebuild must keep while replaying instead of building them at the end.
+    fn replay_indexes(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Applies one event to the tables of `generation`, inside `tx`.
     async fn apply(
         &self,
@@ -134,6 +146,8 @@ pub struct Worker {
     batch: i64,
     lease_ttl: Duration,
     clock: Clock,
+    /// The generation whose tables were last found to all exist.
+    tables_checked: AtomicI64,
 }
 
 impl Worker {
@@ -154,6 +168,7 @@ impl Worker {
             batch: 500,
             lease_ttl: Duration::from_secs(15),
             clock: Arc::new(now_micros),
+            tables_checked: AtomicI64::new(0),
         }
     }
 
@@ -181,6 +196,14 @@ impl Worker {
             return Ok(Step::NotLeader);
         }
         let state = checkpoint::load(&self.db, name).await?;
+        if let Target::Projection(projection) = &self.target
+            && self.tables_checked.load(Ordering::Relaxed) != state.generation
+        {
+            // A migration may have added a table since this generation was
+            // built; it starts empty, and the shape tells readers so.
+            crate::rebuild::ensure_tables(&self.db, projection.as_ref(), state.generation).await?;
+            self.tables_checked.store(state.generation, Ordering::Relaxed);
+        }
         let stored = self.store.read_all(state.position, self.batch).await?;
         if stored.is_empty() {
             return Ok(Step::CaughtUp);

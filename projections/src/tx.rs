@@ -62,11 +62,15 @@ pub enum OnConflict<'a> {
     Replace(&'a [&'a str]),
     /// Add the new row's value of a counter column to the stored one.
     Add(&'a [&'a str], &'a str),
+    /// OR the new row's bits of a column into the stored ones.
+    BitOr(&'a [&'a str], &'a str),
 }
 
-/// Rows per statement, and bytes per statement, kept well under both
-/// backends' limits on bound parameters and packet size.
-const ROWS_PER_STATEMENT: usize = 250;
+/// Bound values per statement, and bytes per statement, kept well under
+/// both backends' limits on bound parameters (MariaDB 65,535, SQLite
+/// 32,766) and packet size: narrow rows go many to a statement, since each
+/// statement is a round trip.
+const VALUES_PER_STATEMENT: usize = 6_000;
 const BYTES_PER_STATEMENT: usize = 4 << 20;
 
 impl Tx {
@@ -116,7 +120,8 @@ impl Tx {
         while start < rows.len() {
             let mut end = start;
             let mut bytes = 0;
-            while end < rows.len() && end - start < ROWS_PER_STATEMENT {
+            let most = (VALUES_PER_STATEMENT / columns.len().max(1)).max(1);
+            while end < rows.len() && end - start < most {
                 bytes += rows[end].iter().map(Cell::size).sum::<usize>();
                 end += 1;
                 if bytes > BYTES_PER_STATEMENT {
@@ -165,6 +170,10 @@ impl Tx {
             OnConflict::Add(key, column) => (
                 key,
                 vec![format!("{column} = {column} + {}", incoming(column))],
+            ),
+            OnConflict::BitOr(key, column) => (
+                key,
+                vec![format!("{column} = {column} | {}", incoming(column))],
             ),
         };
         if !sets.is_empty() {

@@ -1,5 +1,6 @@
 //! The tickets projection and its engine, on both backends.
 
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
@@ -19,7 +20,8 @@ use projections::engine::{Envelope, Projection, Step, Worker, WorkerError};
 use projections::erasure::Eraser;
 use projections::mail::store::MailStore;
 use projections::rebuild::rebuild;
-use projections::tickets::{NAME, TicketsProjection};
+use projections::search::grams::{grams, slot};
+use projections::tickets::{NAME, SHAPE, TicketsProjection};
 use projections::tx::Tx;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -164,6 +166,8 @@ async fn snapshot(db: &Db, generation: i64) -> Vec<String> {
         format!(
             "SELECT CONCAT_WS('|', ticket_id, category_id, COALESCE(first_response_at, '-'), COALESCE(first_responder_id, '-'), COALESCE(resolved_at, '-'), COALESCE(resolver_id, '-'), reopen_count, reply_count) FROM rm_ticket_facts_g{generation}"
         ),
+        format!("SELECT CONCAT_WS('|', doc, ticket_id) FROM rm_search_docs_g{generation}"),
+        format!("SELECT CONCAT_WS('|', block, gram, bits) FROM rm_search_grams_g{generation}"),
     ];
     for sql in queries {
         let sql = match db {
@@ -249,6 +253,31 @@ async fn the_read_models_agree_with_a_fold_of_the_events(db: Db) {
     .expect("reads");
     assert!(waiting > 0, "the seed leaves some tickets unanswered");
     assert_eq!(backlog, waiting);
+    // The n-gram index holds exactly the grams of each ticket's text.
+    let texts: Vec<(String, String)> = on_pool!(&db, pool => sqlx::query_as(
+        "SELECT ticket_id, CAST(search_text AS CHAR) FROM rm_tickets_g1",
+    ).fetch_all(pool).await)
+    .expect("reads");
+    let docs: HashMap<String, i64> = on_pool!(&db, pool => sqlx::query_as(
+        "SELECT ticket_id, doc FROM rm_search_docs_g1",
+    ).fetch_all(pool).await)
+    .expect("reads")
+    .into_iter()
+    .collect();
+    let index: Vec<(i64, i64, i64)> = on_pool!(&db, pool => sqlx::query_as(
+        "SELECT block, gram, bits FROM rm_search_grams_g1",
+    ).fetch_all(pool).await)
+    .expect("reads");
+    assert_eq!(docs.len(), texts.len(), "every ticket has a doc");
+    for (ticket, text) in texts {
+        let (block, bit) = slot(docs[&ticket]);
+        let indexed: BTreeSet<i64> = index
+            .iter()
+            .filter(|(b, _, bits)| *b == block && bits & bit != 0)
+            .map(|(_, gram, _)| *gram)
+            .collect();
+        assert_eq!(indexed, grams(&text).into_iter().collect(), "{ticket}");
+    }
 }
 
 async fn a_rebuild_equals_the_incrementally_built_tables(db: Db) {
@@ -282,6 +311,11 @@ async fn a_rebuild_equals_the_incrementally_built_tables(db: Db) {
     );
     assert!(reports > 0, "progress was reported");
     assert_eq!(snapshot(&db, 2).await, incremental);
+    assert_eq!(
+        checkpoint::load(&db, NAME).await.expect("reads").shape,
+        SHAPE,
+        "the rebuild records the shape it built"
+    );
     // The indexes dropped for the replay are all back, unique ones unique.
     assert_eq!(index_shapes(&db, 2).await, index_shapes(&db, 1).await);
     // The live worker follows the new generation from where the rebuild ended.
@@ -464,7 +498,48 @@ async fn only_the_lease_holder_applies_and_another_takes_over_when_it_dies(db: D
     );
 }
 
+async fn count(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT CAST(COUNT(*) AS SIGNED) FROM {table}");
+    on_pool!(db, pool => sqlx::query_scalar(&sql).fetch_one(pool).await).expect("counts")
+}
+
+async fn a_generation_from_before_the_search_index_keeps_working_until_rebuilt(db: Db) {
+    let store = sealed_store(&db);
+    let service = TicketService::new(store.clone());
+    seed(&db, &service, 4).await;
+    let live = worker(&store);
+    catch_up(&live).await;
+    rebuild(&store, Arc::new(TicketsProjection), |_| {})
+        .await
+        .expect("rebuilds");
+    // A database at generation 2 as the index's migration leaves it: the
+    // index tables exist only as first-generation templates, shape 1.
+    for statement in [
+        "DROP TABLE rm_search_docs_g2",
+        "DROP TABLE rm_search_grams_g2",
+        "UPDATE projection_checkpoints SET shape = 1 WHERE name = 'tickets'",
+    ] {
+        on_pool!(&db, pool => sqlx::query(statement).execute(pool).await.map(|_| ())).expect("runs");
+    }
+    seed(&db, &service, 2).await;
+    catch_up(&live).await;
+    let state = checkpoint::load(&db, NAME).await.expect("reads");
+    assert_eq!(
+        (state.generation, state.shape, state.position),
+        (2, 1, store.head_position().await.expect("reads")),
+        "the worker went on, the shape still says the index is partial"
+    );
+    assert_eq!(count(&db, "rm_search_docs_g2").await, 2, "only the new tickets");
+    rebuild(&store, Arc::new(TicketsProjection), |_| {})
+        .await
+        .expect("rebuilds");
+    let state = checkpoint::load(&db, NAME).await.expect("reads");
+    assert_eq!((state.generation, state.shape), (3, SHAPE));
+    assert_eq!(count(&db, "rm_search_docs_g3").await, 6, "every ticket");
+}
+
 command_api::contract_tests!(
+    a_generation_from_before_the_search_index_keeps_working_until_rebuilt,
     the_read_models_agree_with_a_fold_of_the_events,
     a_rebuild_equals_the_incrementally_built_tables,
     a_worker_killed_mid_batch_resumes_without_loss_or_duplication,

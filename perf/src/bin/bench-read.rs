@@ -1,7 +1,8 @@
 //! Read-side timings against a populated database (see `generate-tickets`):
 //! catches the projection up (reporting its rate), then times each read
-//! endpoint through the real HTTP stack, and finally measures projection lag
-//! (commit to visible) while appending at a steady rate.
+//! endpoint through the real HTTP stack, the searches once more by scanning
+//! alone for comparison, and finally measures projection lag (commit to
+//! visible) while appending at a steady rate.
 //!
 //!   cargo run --release -p perf --bin bench-read -- --database-url mysql://…/madoguchi_perf
 
@@ -17,7 +18,7 @@ use command_api::event_store::EventStore;
 use command_api::http::{AppState, router as commands, with_standard_layers};
 use projections::checkpoint;
 use projections::engine::{Step, Worker};
-use projections::tickets::{NAME, TicketsProjection};
+use projections::tickets::{NAME, SHAPE as TICKETS_SHAPE, TicketsProjection};
 use tokio::sync::watch;
 
 #[derive(Parser)]
@@ -40,6 +41,32 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     }
     let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     sorted[rank - 1].as_secs_f64() * 1000.0
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Which way the read API searches: shape 1 makes it scan, as it does a
+/// generation built before the n-gram index.
+async fn set_shape(db: &Db, shape: i64) -> anyhow::Result<()> {
+    command_api::on_pool!(db, pool => sqlx::query("UPDATE projection_checkpoints SET shape = ? WHERE name = ?")
+        .bind(shape)
+        .bind(NAME)
+        .execute(pool)
+        .await
+        .map(|_| ()))?;
+    Ok(())
 }
 
 #[tokio::main]
@@ -137,11 +164,13 @@ async fn main() -> anyhow::Result<()> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    let endpoints = [
-        (
-            "list: status=new, priority sort",
-            "/api/v1/tickets?status=new&sort=priority&limit=50".to_owned(),
-        ),
+    let email = sample["items"][0]["customer_email"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    // Searches, measured through the n-gram index and then by scanning alone
+    // (as a generation built before the index is searched), in this run.
+    let searches = [
         (
             "search 返金 + status=resolved",
             "/api/v1/tickets?q=%E8%BF%94%E9%87%91&status=resolved&limit=50".to_owned(),
@@ -151,10 +180,28 @@ async fn main() -> anyhow::Result<()> {
             "/api/v1/tickets?q=%E9%85%8D%E9%80%81%E5%85%88&status=new&limit=50".to_owned(),
         ),
         (
-            // A term in no ticket: the worst case, every row the filter leaves is read.
+            // A term in no ticket: a scan reads every row the filter leaves.
             "search 電子レンジ (no hit) + status",
             "/api/v1/tickets?q=%E9%9B%BB%E5%AD%90%E3%83%AC%E3%83%B3%E3%82%B8&status=new&limit=50"
                 .to_owned(),
+        ),
+        (
+            "search 靴 (1 char, no hit) + status",
+            "/api/v1/tickets?q=%E9%9D%B4&status=resolved&limit=50".to_owned(),
+        ),
+        (
+            "search a customer's email",
+            format!("/api/v1/tickets?q={}&limit=50", encode(&email)),
+        ),
+        (
+            "search an inquiry number",
+            format!("/api/v1/tickets?q={}&limit=50", encode(&number)),
+        ),
+    ];
+    let endpoints = [
+        (
+            "list: status=new, priority sort",
+            "/api/v1/tickets?status=new&sort=priority&limit=50".to_owned(),
         ),
         ("dashboard", "/api/v1/dashboard".to_owned()),
         ("detail", format!("/api/v1/tickets/{number}")),
@@ -215,11 +262,20 @@ async fn main() -> anyhow::Result<()> {
     );
     let api = endpoints
         .iter()
-        .map(|(label, path)| (*label, path.clone(), false));
+        .chain(&searches)
+        .map(|(label, path)| (label.to_string(), path.clone(), false));
     let html = pages
         .iter()
-        .map(|(label, path)| (*label, path.clone(), true));
-    'cases: for (label, path, is_page) in api.chain(html) {
+        .map(|(label, path)| (label.to_string(), path.clone(), true));
+    let scans = searches
+        .iter()
+        .map(|(label, path)| (format!("{label} (scan)"), path.clone(), false));
+    let mut scanning = false;
+    'cases: for (label, path, is_page) in api.chain(html).chain(scans) {
+        if label.ends_with("(scan)") && !scanning {
+            set_shape(&db, 1).await?;
+            scanning = true;
+        }
         let mut times = Vec::with_capacity(args.requests);
         for _ in 0..args.requests {
             let began = Instant::now();
@@ -228,8 +284,8 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 get(path.clone()).await
             };
-            // A case the server cannot answer (the no-hit search times out)
-            // is reported as such, and the others are still measured.
+            // A case the server cannot answer (a scan that times out) is
+            // reported as such, and the others are still measured.
             if let Err(error) = answered {
                 println!(
                     "{label:<34} failed after {:.1} s: {error}",
@@ -247,6 +303,7 @@ async fn main() -> anyhow::Result<()> {
             percentile(&times, 0.99)
         );
     }
+    set_shape(&db, TICKETS_SHAPE).await?;
 
     // Lag: open tickets at a steady rate while a worker follows; record for
     // each append how long until the checkpoint passed its position.

@@ -18,8 +18,15 @@ pub struct Deferred {
     definitions: Vec<String>,
 }
 
-/// Drops the secondary indexes of `tables`, returning what rebuilds them.
-pub async fn defer(db: &Db, tables: &[String]) -> Result<Vec<Deferred>, sqlx::Error> {
+/// Drops the secondary indexes of `tables`, except those whose names end in
+/// one of `keep` (the replay reads through them), returning what rebuilds
+/// them.
+pub async fn defer(
+    db: &Db,
+    tables: &[String],
+    keep: &[&str],
+) -> Result<Vec<Deferred>, sqlx::Error> {
+    let dropped = |name: &str| !keep.iter().any(|ending| name.ends_with(ending));
     let mut deferred = Vec::with_capacity(tables.len());
     for table in tables {
         let (names, definitions): (Vec<String>, Vec<String>) = match db {
@@ -44,6 +51,7 @@ pub async fn defer(db: &Db, tables: &[String]) -> Result<Vec<Deferred>, sqlx::Er
                         _ => indexes.push((name, non_unique == 0, vec![column])),
                     }
                 }
+                indexes.retain(|(name, ..)| dropped(name));
                 let names: Vec<String> = indexes.iter().map(|(n, ..)| n.clone()).collect();
                 let definitions = indexes
                     .into_iter()
@@ -64,7 +72,7 @@ pub async fn defer(db: &Db, tables: &[String]) -> Result<Vec<Deferred>, sqlx::Er
                 .bind(table)
                 .fetch_all(pool)
                 .await?;
-                rows.into_iter().unzip()
+                rows.into_iter().filter(|(name, _)| dropped(name)).unzip()
             }
         };
         if names.is_empty() {

@@ -72,7 +72,7 @@ pub async fn rebuild(
         .iter()
         .map(|base| table(base, next))
         .collect();
-    let deferred = indexes::defer(db, &tables).await?;
+    let deferred = indexes::defer(db, &tables, projection.replay_indexes()).await?;
     let mut replay = Replay {
         started: Instant::now(),
         position: 0,
@@ -95,11 +95,12 @@ pub async fn rebuild(
 
     let mut tx = Tx::begin(db).await?;
     let claimed = crate::on_tx!(&mut tx, t => sqlx::query(
-        "UPDATE projection_checkpoints SET generation = ?, position = ?, updated_at = ?, halted_position = NULL, halted_reason = NULL \
+        "UPDATE projection_checkpoints SET generation = ?, position = ?, shape = ?, updated_at = ?, halted_position = NULL, halted_reason = NULL \
          WHERE name = ? AND generation = ?",
     )
     .bind(next)
     .bind(position)
+    .bind(projection.shape())
     .bind(now_micros())
     .bind(name)
     .bind(current.generation)
@@ -212,6 +213,21 @@ async fn apply_after(
     projection.apply_batch(tx, &batch, generation).await?;
     *position = batch.last().map_or(*position, |e| e.position);
     Ok(i64::try_from(batch.len())?)
+}
+
+/// Creates any table of `generation` that a later migration added only as
+/// its first-generation template, so the live worker can go on writing.
+pub async fn ensure_tables(
+    db: &Db,
+    projection: &dyn Projection,
+    generation: i64,
+) -> Result<(), sqlx::Error> {
+    for base in projection.tables() {
+        if !table_exists(db, &table(base, generation)).await? {
+            clone_schema(db, base, generation, generation).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn drop_table(db: &Db, name: &str) -> Result<(), sqlx::Error> {

@@ -6,9 +6,10 @@ mod counters;
 mod facts;
 pub mod labels;
 mod list;
+mod search_index;
 mod timeline;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use domain::TicketEvent;
@@ -21,6 +22,11 @@ use facts::Facts;
 use list::ListRow;
 
 pub const NAME: &str = "tickets";
+
+/// The shape of this projection's tables: 2 added the n-gram search index,
+/// which is complete only in a generation built from the start of the log
+/// by code of shape 2 or later (see `projection_checkpoints.shape`).
+pub const SHAPE: i64 = 2;
 
 /// Table names of one generation.
 pub fn table(base: &str, generation: i64) -> String {
@@ -45,7 +51,18 @@ impl Projection for TicketsProjection {
             "rm_ticket_facts",
             "rm_unanswered_hourly",
             "rm_ticket_labels",
+            "rm_search_docs",
+            "rm_search_grams",
         ]
+    }
+
+    fn shape(&self) -> i64 {
+        SHAPE
+    }
+
+    fn replay_indexes(&self) -> &'static [&'static str] {
+        // Each batch finds its tickets' docs by ticket id.
+        &["_by_ticket"]
     }
 
     async fn apply(
@@ -73,6 +90,11 @@ impl Projection for TicketsProjection {
         ids.dedup();
         let mut rows = list::load(tx, generation, &ids).await?;
         let mut facts = facts::load(tx, generation, &ids).await?;
+        let mut index = search_index::Pending::load(tx, generation, &ids).await?;
+        let texts_before: HashMap<String, String> = rows
+            .iter()
+            .map(|(id, row)| (id.clone(), row.search_text.clone()))
+            .collect();
         let mut changed: HashSet<&str> = HashSet::new();
         let mut timeline = timeline::Pending::default();
         let mut labels = labels::Pending::default();
@@ -82,6 +104,7 @@ impl Projection for TicketsProjection {
             let before = rows.get(id).map(ListRow::shape);
             if let Some(opened) = ListRow::opened(envelope) {
                 rows.insert(envelope.ticket_id.clone(), opened);
+                index.opened(id);
                 facts.extend(Facts::opened(envelope).map(|f| (envelope.ticket_id.clone(), f)));
                 if let TicketEvent::TicketOpened { received_at, .. } = &envelope.event {
                     deltas.received(*received_at);
@@ -107,6 +130,11 @@ impl Projection for TicketsProjection {
         let changed: Vec<&str> = ids.into_iter().filter(|id| changed.contains(id)).collect();
         let written: Vec<&ListRow> = changed.iter().filter_map(|id| rows.get(*id)).collect();
         list::write(tx, generation, &written).await?;
+        for row in &written {
+            let before = texts_before.get(&row.ticket_id).map_or("", String::as_str);
+            index.changed(&row.ticket_id, before, &row.search_text);
+        }
+        index.write(tx, generation).await?;
         let written: Vec<&Facts> = changed.iter().filter_map(|id| facts.get(*id)).collect();
         facts::write(tx, generation, &written).await?;
         timeline.write(tx, generation).await?;

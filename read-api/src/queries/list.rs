@@ -5,14 +5,16 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use command_api::db::{Db, from_micros, to_micros};
 use command_api::on_pool;
 use domain::sla::{BusinessCalendar, Policy};
+use projections::checkpoint::Checkpoint;
 use projections::search::contains_pattern;
-use projections::tickets::{labels, table};
+use projections::tickets::{self, labels, table};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rfc3339;
+use super::search::{self, Candidates};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
@@ -206,9 +208,25 @@ pub const COLUMNS: &str = "t.ticket_id, t.inquiry_number, t.subject, t.customer_
      c.name AS category_name, t.channel, t.status, t.priority, CAST(t.priority_rank AS SIGNED) AS priority_rank, t.assignee_id, \
      e.display_name AS assignee_name, t.received_at, t.updated_at, t.last_customer_message_at, t.first_response_at, t.awaiting_reply, t.version";
 
+const NAMES: &str =
+    "LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN employees e ON e.id = t.assignee_id";
+
 pub fn from_clause(generation: i64) -> String {
+    format!("{} t {NAMES}", table("rm_tickets", generation))
+}
+
+/// The list's tables when a search has narrowed it to candidate docs: the
+/// candidates drive the join, so the database reads those rows only instead
+/// of walking the sort order (the join order is forced; a planner that sees
+/// `LIMIT` may otherwise prefer the sort index and scan).
+fn candidates_from_clause(db: &Db, generation: i64) -> String {
+    let join = match db {
+        Db::MySql(_) => "STRAIGHT_JOIN",
+        Db::Sqlite(_) => "CROSS JOIN",
+    };
     format!(
-        "{} t LEFT JOIN categories c ON c.id = t.category_id LEFT JOIN employees e ON e.id = t.assignee_id",
+        "{} d {join} {} t ON t.ticket_id = d.ticket_id {NAMES}",
+        table("rm_search_docs", generation),
         table("rm_tickets", generation)
     )
 }
@@ -219,14 +237,35 @@ enum Bind {
 }
 
 /// One page of tickets and the cursor of the next, if there is one.
-#[instrument(skip(db, filter), fields(rows))]
+///
+/// A search asks the n-gram index for candidates first, when the current
+/// generation has a complete index; the terms are then still confirmed with
+/// `LIKE`, which is also the whole search when the index cannot narrow it.
+#[instrument(skip(db, checkpoint, filter), fields(rows))]
 pub async fn list(
     db: &Db,
-    generation: i64,
+    checkpoint: &Checkpoint,
     filter: &Filter,
     page: &Page,
 ) -> Result<(Vec<Row>, Option<Cursor>), sqlx::Error> {
+    let generation = checkpoint.generation;
+    let indexed = checkpoint.shape >= tickets::SHAPE;
+    let docs = if filter.q.is_empty() || !indexed {
+        None
+    } else {
+        match search::candidates(db, generation, &filter.q, search::MAX_CANDIDATES).await? {
+            Candidates::Docs(docs) if docs.is_empty() => return Ok((Vec::new(), None)),
+            Candidates::Docs(docs) => Some(docs),
+            Candidates::TooMany => None,
+        }
+    };
     let mut conditions: Vec<String> = Vec::new();
+    if let Some(docs) = &docs {
+        // Integers of our own, inlined: a candidate list may pass the
+        // backends' limits on bound parameters.
+        let list: Vec<String> = docs.iter().map(i64::to_string).collect();
+        conditions.push(format!("d.doc IN ({})", list.join(", ")));
+    }
     let mut binds: Vec<Bind> = Vec::new();
     if !filter.statuses.is_empty() {
         conditions.push(format!(
@@ -309,7 +348,11 @@ pub async fn list(
         .collect();
     let sql = format!(
         "SELECT {COLUMNS} FROM {} {} ORDER BY {} LIMIT ?",
-        from_clause(generation),
+        if docs.is_some() {
+            candidates_from_clause(db, generation)
+        } else {
+            from_clause(generation)
+        },
         if conditions.is_empty() {
             String::new()
         } else {
@@ -318,7 +361,8 @@ pub async fn list(
         order.join(", ")
     );
     let mut rows: Vec<Row> = on_pool!(db, pool => {
-        let mut query = sqlx::query_as(&sql);
+        // A candidate list makes each statement unique: not worth caching.
+        let mut query = sqlx::query_as(&sql).persistent(docs.is_none());
         for bind in &binds {
             query = match bind {
                 Bind::Int(i) => query.bind(*i),

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod dashboard;
 pub mod detail;
 pub mod list;
+pub mod search;
 
 use command_api::db::from_micros;
 use time::OffsetDateTime;

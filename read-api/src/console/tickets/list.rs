@@ -46,7 +46,7 @@ pub async fn show(
     let consistent = wait_for(&state.db, NAME, query.wait).await?;
     let (rows, next) = list::list(
         &state.db,
-        consistent.checkpoint.generation,
+        &consistent.checkpoint,
         &query.filter,
         &query.page,
     )

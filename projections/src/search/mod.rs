@@ -2,6 +2,8 @@
 //! NFKC (full-width Latin and half-width kana become their ordinary forms)
 //! then lower case. `ＲＥＦＵＮＤ` finds `refund`, `ﾍﾝｷﾝ` finds `ヘンキン`.
 
+pub mod grams;
+
 use unicode_normalization::UnicodeNormalization;
 
 pub fn normalize(text: &str) -> String {
