@@ -90,7 +90,19 @@ impl Projection for TicketsProjection {
         ids.dedup();
         let mut rows = list::load(tx, generation, &ids).await?;
         let mut facts = facts::load(tx, generation, &ids).await?;
-        let mut index = search_index::Pending::load(tx, generation, &ids).await?;
+        // Tickets opened in this batch have no doc yet: only the others are
+        // looked up (in a replay, that is most of a batch's tickets).
+        let opened_here: HashSet<&str> = batch
+            .iter()
+            .filter(|e| matches!(e.event, TicketEvent::TicketOpened { .. }))
+            .map(|e| e.ticket_id.as_str())
+            .collect();
+        let numbered: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !opened_here.contains(id))
+            .collect();
+        let mut index = search_index::Pending::load(tx, generation, &numbered).await?;
         let texts_before: HashMap<String, String> = rows
             .iter()
             .map(|(id, row)| (id.clone(), row.search_text.clone()))
