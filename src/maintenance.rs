@@ -47,7 +47,10 @@ pub async fn status(db: &Db, store: &EventStore) -> anyhow::Result<()> {
             .find(|p| p.name() == checkpoint.name)
             .map_or(checkpoint.shape, |p| p.shape());
         let state = if checkpoint.shape < shape {
-            format!("{state}; rebuild due: tables of shape {}, this version writes {shape}", checkpoint.shape)
+            format!(
+                "{state}; rebuild due: tables of shape {}, this version writes {shape}",
+                checkpoint.shape
+            )
         } else {
             state
         };

@@ -202,7 +202,8 @@ impl Worker {
             // A migration may have added a table since this generation was
             // built; it starts empty, and the shape tells readers so.
             crate::rebuild::ensure_tables(&self.db, projection.as_ref(), state.generation).await?;
-            self.tables_checked.store(state.generation, Ordering::Relaxed);
+            self.tables_checked
+                .store(state.generation, Ordering::Relaxed);
         }
         let stored = self.store.read_all(state.position, self.batch).await?;
         if stored.is_empty() {

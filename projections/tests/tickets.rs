@@ -519,7 +519,8 @@ async fn a_generation_from_before_the_search_index_keeps_working_until_rebuilt(d
         "DROP TABLE rm_search_grams_g2",
         "UPDATE projection_checkpoints SET shape = 1 WHERE name = 'tickets'",
     ] {
-        on_pool!(&db, pool => sqlx::query(statement).execute(pool).await.map(|_| ())).expect("runs");
+        on_pool!(&db, pool => sqlx::query(statement).execute(pool).await.map(|_| ()))
+            .expect("runs");
     }
     seed(&db, &service, 2).await;
     catch_up(&live).await;
@@ -529,7 +530,11 @@ async fn a_generation_from_before_the_search_index_keeps_working_until_rebuilt(d
         (2, 1, store.head_position().await.expect("reads")),
         "the worker went on, the shape still says the index is partial"
     );
-    assert_eq!(count(&db, "rm_search_docs_g2").await, 2, "only the new tickets");
+    assert_eq!(
+        count(&db, "rm_search_docs_g2").await,
+        2,
+        "only the new tickets"
+    );
     rebuild(&store, Arc::new(TicketsProjection), |_| {})
         .await
         .expect("rebuilds");

@@ -175,13 +175,19 @@ async fn japanese_keyword_search_finds_substrings_and_nothing_else(db: Db) {
         Candidates::Docs(vec![0, 1, 2, 3, 4])
     );
     assert_eq!(candidates(&["taro@example"], 4).await, Candidates::TooMany);
-    assert_eq!(candidates(&["山田", "返金"], 100).await, Candidates::Docs(vec![0]));
+    assert_eq!(
+        candidates(&["山田", "返金"], 100).await,
+        Candidates::Docs(vec![0])
+    );
     // Paging through candidates keeps the order and loses nothing.
     let mut pages = Vec::new();
     let mut cursor = String::new();
     loop {
         let (status, body) = app
-            .get(&format!("/api/v1/tickets?{}&limit=2{cursor}", search("taro@example")))
+            .get(&format!(
+                "/api/v1/tickets?{}&limit=2{cursor}",
+                search("taro@example")
+            ))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         pages.push(body["items"].as_array().expect("items").len());

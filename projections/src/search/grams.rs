@@ -126,7 +126,15 @@ mod tests {
     fn every_term_found_in_a_text_has_its_grams_in_the_texts_grams() {
         let text = "先日注文した商品が届きません。\n返金してほしい taro@example.jp";
         let all: BTreeSet<i64> = grams(text).into_iter().collect();
-        for term in ["返金", "金し", "届", "商品が届き", "taro@example", "p", "。"] {
+        for term in [
+            "返金",
+            "金し",
+            "届",
+            "商品が届き",
+            "taro@example",
+            "p",
+            "。",
+        ] {
             assert!(text.contains(term));
             let needed = term_grams(term);
             assert!(!needed.is_empty());

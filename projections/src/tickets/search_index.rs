@@ -34,8 +34,7 @@ impl Pending {
             .rows_by_key("ticket_id, doc", &docs_table, "ticket_id", ids)
             .await?;
         let sql = format!("SELECT CAST(COALESCE(MAX(doc) + 1, 0) AS SIGNED) FROM {docs_table}");
-        let next_doc: i64 =
-            on_tx!(tx, t => sqlx::query_scalar(&sql).fetch_one(&mut **t).await)?;
+        let next_doc: i64 = on_tx!(tx, t => sqlx::query_scalar(&sql).fetch_one(&mut **t).await)?;
         Ok(Self {
             docs: known.into_iter().collect(),
             next_doc,
@@ -98,7 +97,9 @@ impl Pending {
         added.sort_unstable();
         let added: Vec<Vec<Cell<'_>>> = added
             .iter()
-            .map(|((block, gram), bits)| vec![Cell::Int(*block), Cell::Int(*gram), Cell::Int(*bits)])
+            .map(|((block, gram), bits)| {
+                vec![Cell::Int(*block), Cell::Int(*gram), Cell::Int(*bits)]
+            })
             .collect();
         tx.insert_rows(
             &grams_table,
@@ -121,8 +122,9 @@ async fn clear(
 ) -> Result<(), sqlx::Error> {
     for chunk in lost.chunks(500) {
         let list = vec!["?"; chunk.len()].join(", ");
-        let update =
-            format!("UPDATE {grams_table} SET bits = bits & ? WHERE block = ? AND gram IN ({list})");
+        let update = format!(
+            "UPDATE {grams_table} SET bits = bits & ? WHERE block = ? AND gram IN ({list})"
+        );
         on_tx!(tx, t => {
             let mut query = sqlx::query(&update).bind(!bit).bind(block);
             for gram in chunk {

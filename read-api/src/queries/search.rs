@@ -120,7 +120,12 @@ struct Sample {
 }
 
 impl Sample {
-    async fn read(db: &Db, grams_table: &str, grams: &[i64], from: i64) -> Result<Self, sqlx::Error> {
+    async fn read(
+        db: &Db,
+        grams_table: &str,
+        grams: &[i64],
+        from: i64,
+    ) -> Result<Self, sqlx::Error> {
         // Grams are integers of our own; inlined, they need no binds.
         let list: Vec<String> = grams.iter().map(i64::to_string).collect();
         let sql = format!(
@@ -137,9 +142,9 @@ impl Sample {
 
     /// How many sampled docs hold the gram.
     fn docs_with(&self, gram: i64) -> usize {
-        self.rows
-            .get(&gram)
-            .map_or(0, |blocks| blocks.values().map(|b| b.count_ones() as usize).sum())
+        self.rows.get(&gram).map_or(0, |blocks| {
+            blocks.values().map(|b| b.count_ones() as usize).sum()
+        })
     }
 
     /// The docs of the whole index expected to hold every gram, scaled up
@@ -152,7 +157,12 @@ impl Sample {
             .iter()
             .map(|(block, bits)| {
                 let all = grams[1..].iter().fold(*bits, |acc, gram| {
-                    acc & self.rows.get(gram).and_then(|b| b.get(block)).copied().unwrap_or_default()
+                    acc & self
+                        .rows
+                        .get(gram)
+                        .and_then(|b| b.get(block))
+                        .copied()
+                        .unwrap_or_default()
                 });
                 u64::from(all.count_ones())
             })

@@ -57,8 +57,7 @@ pub async fn list(
     let Query(map) = query.map_err(rejected)?;
     let ListQuery { filter, page, wait } = ListQuery::parse(map, agent.0.id)?;
     let consistent = wait_for(&state.db, NAME, requested(wait, &headers)).await?;
-    let (rows, next) =
-        list::list(&state.db, &consistent.checkpoint, &filter, &page).await?;
+    let (rows, next) = list::list(&state.db, &consistent.checkpoint, &filter, &page).await?;
     let body = json!({
         "items": rows.iter().map(list::Row::to_json).collect::<Vec<_>>(),
         "next_cursor": next.map(|c| c.encode()),
