@@ -30,7 +30,7 @@ const SAMPLE_BLOCKS: i64 = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Candidates {
-    /// Only these docs can hold every term (all of them, when none can).
+    /// Only these docs can hold every term; none, when no ticket can.
     Docs(Vec<i64>),
     /// More than the limit: the index does not narrow the search enough.
     TooMany,
